@@ -1,0 +1,1 @@
+"""Telegram assistant for commune officials' questions on cadre regulations."""

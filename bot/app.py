@@ -1,0 +1,64 @@
+"""The composition root: every handler, the error handler, the rate limiter and the menu, in order."""
+
+from telegram import BotCommand, MessageEntity
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.config import Config
+from bot.services import BOT_DATA_KEY, Services
+from handlers import errors, inline, questions, start, unsupported
+
+# The command menu; the README and /help list the same commands (a test checks it).
+COMMANDS = (
+    ("start", "Bắt đầu và giới thiệu"),
+    ("help", "Hướng dẫn sử dụng"),
+    ("ask", "Hỏi một câu (dùng trong nhóm)"),
+)
+
+PRIVATE = filters.ChatType.PRIVATE
+NEW_TEXT = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
+
+
+def build_application(config: Config, services: Services, base_url: str | None = None) -> Application:
+    """A ready-to-run Application; `base_url` points it at another Bot API server (the local fake)."""
+    application = (
+        Application.builder()
+        .token(config.require_token())
+        .base_url(base_url or config.telegram.api_base_url)
+        # Telegram's published limits: 30 messages a second overall, 20 a minute per group.
+        .rate_limiter(AIORateLimiter(overall_max_rate=30, group_max_rate=20, max_retries=3))
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
+    application.bot_data[BOT_DATA_KEY] = services
+    application.add_handlers([
+        CommandHandler("start", start.on_start),
+        CommandHandler("help", start.on_help),
+        CommandHandler("ask", questions.on_ask),
+        MessageHandler(NEW_TEXT & PRIVATE, questions.on_private_text),
+        MessageHandler(NEW_TEXT & filters.ChatType.GROUPS & filters.Entity(MessageEntity.MENTION),
+                       questions.on_group_mention),
+        CallbackQueryHandler(questions.on_button),
+        InlineQueryHandler(inline.on_inline_query),
+        MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND & PRIVATE, unsupported.on_unknown_command),
+        MessageHandler(filters.UpdateType.MESSAGE & PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL,
+                       unsupported.on_unsupported),
+    ])
+    application.add_error_handler(errors.on_error)
+    return application
+
+
+async def _post_init(application: Application) -> None:
+    await application.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
+
+
+async def _post_shutdown(application: Application) -> None:
+    application.bot_data[BOT_DATA_KEY].close()

@@ -1,0 +1,144 @@
+"""The command line: run, demo, ask, kb."""
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+from bot import replies
+from bot.config import Config, ConfigError, load_config
+from bot.logs import configure_logging
+from knowledge.answer import compose, replaced_notice
+from knowledge.loader import BUNDLED, KnowledgeError, check, load
+from knowledge.model import KnowledgeBase
+from knowledge.search import Index, SearchResult, search
+
+USAGE_ERROR = 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line and run the command; errors become one line and exit code 2."""
+    args = _parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except (ConfigError, KnowledgeError) as exc:
+        print(f"lỗi: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Trợ lý quy định cán bộ, công chức.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="run the bot (long polling)")
+    run.add_argument("--config", type=Path, required=True, help="TOML config file")
+    run.set_defaults(handler=_run)
+
+    demo = commands.add_parser("demo", help="chat with the bot offline, through a local fake Telegram")
+    demo.add_argument("--config", type=Path, help="TOML config file (token and database are ignored)")
+    demo.set_defaults(handler=_demo)
+
+    ask = commands.add_parser("ask", help="answer a question as the bot would")
+    ask.add_argument("question", help="the question, or - to read one question per line from stdin")
+    ask.add_argument("--json", action="store_true", help="print one JSON object per question")
+    ask.add_argument("--knowledge", type=Path, default=BUNDLED, help="knowledge base folder")
+    ask.set_defaults(handler=_ask)
+
+    kb = commands.add_parser("kb", help="knowledge base tools")
+    kb_commands = kb.add_subparsers(dest="kb_command", required=True)
+    for name, handler, text in (("check", _kb_check, "lint the knowledge base"),
+                                ("stats", _kb_stats, "entries per topic and document")):
+        sub = kb_commands.add_parser(name, help=text)
+        sub.add_argument("--knowledge", type=Path, default=BUNDLED, help="knowledge base folder")
+        sub.set_defaults(handler=handler)
+    return parser
+
+
+def _run(args: argparse.Namespace) -> int:
+    from bot.app import build_application
+    from bot.services import Services
+
+    config = load_config(args.config)
+    token = config.require_token()
+    configure_logging(config.logging.level, [token])
+    application = build_application(config, Services.open(config))
+    application.run_polling()
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from bot.demo import run_demo
+
+    config = load_config(args.config) if args.config else Config()
+    return run_demo(config)
+
+
+def _ask(args: argparse.Namespace) -> int:
+    kb = load(args.knowledge)
+    index = Index(kb)
+    questions = sys.stdin if args.question == "-" else [args.question]
+    contact = Config().support.contact
+    for line in questions:
+        question = line.rstrip("\n")
+        result = search(index, question)
+        if args.json:
+            print(json.dumps(result_json(result, kb), ensure_ascii=False), flush=True)
+        else:
+            print(result_text(result, kb, contact), end="\n\n", flush=True)
+    return 0
+
+
+def result_text(result: SearchResult, kb: KnowledgeBase, contact: str) -> str:
+    """What the user would read, as plain text."""
+    if result.outcome == "answer":
+        notices = tuple(replaced_notice(d, kb.documents) for d in result.documents if not d.is_current)
+        return compose(result.best.entry, kb.documents, notices).plain()
+    if result.outcome == "suggest":
+        return replies.suggestions_plain([hit.entry for hit in result.hits])
+    return replies.decline(contact)
+
+
+def result_json(result: SearchResult, kb: KnowledgeBase) -> dict:
+    """The machine-readable result: the most likely entry, the text the user sees, suggestions."""
+    best = result.best.entry if result.best and result.outcome != "decline" else None
+    answered = result.outcome == "answer"
+    return {
+        "outcome": result.outcome,
+        "entry_id": best.id if best else None,
+        "title": best.title if best else None,
+        "text": result_text(result, kb, "") if result.outcome != "decline" else "",
+        "sources": [{"document": s.document, "article": s.article} for s in best.sources] if answered else [],
+        "score": result.confidence,
+        "suggestions": [
+            {"entry_id": hit.entry.id, "title": hit.entry.title, "score": hit.score}
+            for hit in (result.hits if result.outcome != "decline" else ())
+        ],
+    }
+
+
+def _kb_check(args: argparse.Namespace) -> int:
+    kb, problems = check(args.knowledge)
+    for problem in problems:
+        print(problem)
+    errors = sum(not p.warning for p in problems)
+    print(f"{len(kb.entries)} mục, {len(kb.documents)} văn bản: {errors} lỗi, "
+          f"{len(problems) - errors} cảnh báo.")
+    return 1 if errors else 0
+
+
+def _kb_stats(args: argparse.Namespace) -> int:
+    kb = load(args.knowledge)
+    topics = Counter(entry.topic for entry in kb.entries)
+    documents = Counter(s.document for entry in kb.entries for s in {x.document: x for x in entry.sources}.values())
+    phrasings = [len(entry.questions) for entry in kb.entries]
+    print(f"Tổng: {len(kb.entries)} mục, {sum(phrasings)} cách hỏi "
+          f"(mỗi mục {min(phrasings, default=0)}–{max(phrasings, default=0)}, "
+          f"trung bình {sum(phrasings) / max(len(phrasings), 1):.1f}).")
+    print("\nMục theo chủ đề:")
+    for topic, count in sorted(topics.items()):
+        print(f"  {topic:30} {count:4}")
+    print("\nMục dẫn từng văn bản:")
+    for number, count in documents.most_common():
+        print(f"  {number:30} {count:4}")
+    return 0

@@ -1,0 +1,1 @@
+"""Thin Telegram adapters: parse the update, call one service, format, reply."""

@@ -1,0 +1,39 @@
+"""/start and /help: what the bot does and how to ask."""
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.services import services
+
+HELP = (
+    "Tôi trả lời câu hỏi về quy định đối với cán bộ, công chức xã, phường, đặc khu: đào tạo, "
+    "bồi dưỡng, lý luận chính trị, quản lý nhà nước, tuyển dụng, đánh giá, kỷ luật, quy hoạch, "
+    "bổ nhiệm và chính quyền địa phương hai cấp. Mỗi câu trả lời đều ghi rõ căn cứ (điều, khoản, "
+    "văn bản) và tình trạng hiệu lực của văn bản.\n\n"
+    "Cách hỏi: gõ câu hỏi bằng tiếng Việt, có dấu hay không dấu đều được, viết tắt quen dùng "
+    "(LLCT, QLNN, CBCC...) cũng được. Ví dụ:\n"
+    "• bồi dưỡng bắt buộc mỗi năm bao nhiêu tiết\n"
+    "• điều kiện học trung cấp llct\n"
+    "• nghị định 171 quy định gì về đền bù chi phí đào tạo\n\n"
+    "Trong nhóm, hãy nhắc tên tôi hoặc dùng /ask kèm câu hỏi.\n\n"
+    "Các lệnh:\n"
+    "/help - hướng dẫn sử dụng\n"
+    "/ask - hỏi một câu (dùng trong nhóm)\n\n"
+    "Câu trả lời chỉ để tham khảo, không thay cho văn bản chính thức. Khi cần, bạn liên hệ {contact}."
+)
+
+
+async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Greet and explain."""
+    name = update.effective_user.first_name if update.effective_user else ""
+    greeting = f"Xin chào {name}!".replace(" !", "!")
+    await update.effective_message.reply_text(f"{greeting}\n\n" + _help(context))
+
+
+async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Explain what the bot does and how to ask."""
+    await update.effective_message.reply_text(_help(context))
+
+
+def _help(context: ContextTypes.DEFAULT_TYPE) -> str:
+    return HELP.format(contact=services(context).config.support.contact)
