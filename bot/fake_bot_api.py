@@ -34,6 +34,7 @@ __all__ = [
 JSONDict = dict[str, Any]
 ChatType = Literal["private", "group", "supergroup", "channel"]
 
+HOST = "127.0.0.1"
 MAX_MESSAGE_LENGTH = 4096
 MAX_CAPTION_LENGTH = 1024
 DEFAULT_USER_ID = 1001
@@ -170,8 +171,10 @@ class _TelegramHTMLParser(HTMLParser):
 
     def handle_entityref(self, name: str) -> None:
         """Decodes one of the four named entities Telegram knows."""
-        if name not in _NAMED_ENTITIES or not self._terminated(len(name) + 1):
+        if name not in _NAMED_ENTITIES:
             raise self._error(f'Unsupported HTML entity "&{name};"')
+        if not self._terminated(len(name) + 1):
+            raise self._error(f'HTML entity "&{name}" must end with ";"')
         self._append(_NAMED_ENTITIES[name])
 
     def handle_charref(self, name: str) -> None:
@@ -200,10 +203,12 @@ class _TelegramHTMLParser(HTMLParser):
         raise self._error("HTML declarations are not supported")
 
     def _append(self, text: str) -> None:
+        """Adds plain text, advancing the UTF-16 offset."""
         self._parts.append(text)
         self._offset += _utf16_len(text)
 
     def _position(self) -> int:
+        """Character index in the source of the construct being handled."""
         line, column = self.getpos()
         return self._line_starts[line - 1] + column
 
@@ -213,6 +218,7 @@ class _TelegramHTMLParser(HTMLParser):
         return self._source[end : end + 1] == ";"
 
     def _error(self, message: str, extra_chars: int = 0) -> HTMLParseError:
+        """An error located by byte offset, as Telegram reports it."""
         byte_offset = len(self._source[: self._position() + extra_chars].encode())
         return HTMLParseError(f"{message} at byte offset {byte_offset}")
 
@@ -305,7 +311,12 @@ async def _read_params(request: web.Request) -> JSONDict:
     if not request.body_exists:
         return params
     if request.content_type == "application/json":
-        body = await request.json()
+        try:
+            body = await request.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            raise _bad_request("request body must be a JSON object")
         params.update(
             {k: _decode_param(k, v) if isinstance(v, str) else v for k, v in body.items()}
         )
@@ -402,11 +413,9 @@ class FakeBotAPI:
         token: str = "123:TEST",
         bot_username: str = "cadre_test_bot",
         bot_name: str = "Cadre Test Bot",
-        host: str = "127.0.0.1",
     ) -> None:
         self.token = token
         self.bot_username = bot_username
-        self.host = host
         bot_id = token.split(":", 1)[0]
         self.bot_user: JSONDict = {
             "id": int(bot_id) if bot_id.isdigit() else 1,
@@ -446,7 +455,8 @@ class FakeBotAPI:
     # ----------------------------------------------------------------- lifecycle
 
     async def start(self, port: int = 0) -> str:
-        """Starts serving on host:port (0 = any free port); returns the base_url for PTB."""
+        """Starts serving on 127.0.0.1:port (0 = any free port); returns PTB's base_url."""
+        self._changed = asyncio.Event()  # bound to this loop, not one from an earlier run
         app = web.Application(client_max_size=MAX_UPLOAD_BYTES)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         # handler_cancellation ends long polls whose client went away (Updater.stop()).
@@ -454,11 +464,11 @@ class FakeBotAPI:
             app, handler_cancellation=True, access_log=None, shutdown_timeout=1.0
         )
         await runner.setup()
-        await web.TCPSite(runner, self.host, port).start()
+        await web.TCPSite(runner, HOST, port).start()
         self._runner = runner
         bound_port = runner.addresses[0][1]
-        self.base_url = f"http://{self.host}:{bound_port}/bot"
-        self.base_file_url = f"http://{self.host}:{bound_port}/file/bot"
+        self.base_url = f"http://{HOST}:{bound_port}/bot"
+        self.base_file_url = f"http://{HOST}:{bound_port}/file/bot"
         return self.base_url
 
     async def stop(self) -> None:
@@ -610,7 +620,6 @@ class FakeBotAPI:
         if user_id is None:
             user_id = chat_id if chat_id > 0 else DEFAULT_USER_ID
         query_id = str(next(self._ids))
-        self._open_queries.add(query_id)
         self.send_update(
             {
                 "callback_query": {
@@ -627,7 +636,6 @@ class FakeBotAPI:
     def inline_query(self, query: str, user_id: int = DEFAULT_USER_ID, offset: str = "") -> str:
         """Queues an inline query; returns its id."""
         query_id = str(next(self._ids))
-        self._open_queries.add(query_id)
         self.send_update(
             {
                 "inline_query": {
@@ -644,6 +652,9 @@ class FakeBotAPI:
     def send_update(self, update: JSONDict) -> JSONDict:
         """Queues any update dict for getUpdates, assigning update_id if missing."""
         update.setdefault("update_id", next(self._update_ids))
+        for kind in ("callback_query", "inline_query"):
+            if kind in update:  # delivered queries become answerable
+                self._open_queries.add(str(update[kind]["id"]))
         self._updates.append(update)
         self._notify()
         return update
@@ -717,13 +728,13 @@ class FakeBotAPI:
         """Serves one /bot<token>/<method> request."""
         if request.match_info["token"] != self.token:
             return _ApiError(401, "Unauthorized").response()
-        params = await _read_params(request)
         method, handler = self._routes.get(
             request.match_info["method"].lower(), (request.match_info["method"], None)
         )
-        self.calls.append((method, params))
-        self._notify()
         try:
+            params = await _read_params(request)
+            self.calls.append((method, params))
+            self._notify()
             await self._apply_delay(method)
             self._raise_injected_fault(method)
             if handler is None:
@@ -734,18 +745,22 @@ class FakeBotAPI:
         return web.json_response({"ok": True, "result": result})
 
     async def _apply_delay(self, method: str) -> None:
+        """Sleeps for a delay injected with delay_next (cut short by stop())."""
         delays = self._delays[method.lower()]
         if delays:
             seconds = delays.popleft()
             await self._wait_until(lambda: self._closing, seconds)
 
     def _raise_injected_fault(self, method: str) -> None:
+        """Raises the next error injected with fail_next, if any."""
         faults = self._faults[method.lower()]
         if faults:
             fault = faults.popleft()
             raise _ApiError(fault.error_code, fault.description, fault.retry_after)
 
     # ----------------------------------------------------------------- Bot API methods
+
+    # Handlers take the decoded parameters and return the `result`, or raise _ApiError.
 
     async def _ok(self, params: JSONDict) -> bool:
         return True

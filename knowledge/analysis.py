@@ -69,6 +69,7 @@ class Analyzer:
         self._longest_filler = max((len(f) for f in self._fillers), default=1)
         self._vocabulary: dict[str, int] = {}
         self._vocabulary_list: list[str] = []
+        self._pairs: frozenset[str] = frozenset()
 
     @staticmethod
     def _build_rules(synonyms: tuple[Synonym, ...]) -> dict[tuple[str, ...], tuple[str, ...]]:
@@ -79,10 +80,11 @@ class Analyzer:
                 rules.setdefault(tuple(_WORD.findall(fold(variant))), canonical)
         return rules
 
-    def set_vocabulary(self, counts: dict[str, int]) -> None:
-        """The words of the index, with how often they occur, for typo correction."""
+    def set_vocabulary(self, counts: dict[str, int], pairs: frozenset[str]) -> None:
+        """The words of the index with their frequencies, and its word pairs, for typo correction."""
         self._vocabulary = counts
-        self._vocabulary_list = [w for w in counts if len(w) >= 3 and not w.isdigit()]
+        self._vocabulary_list = [w for w in counts if len(w) >= 2 and not w.isdigit()]
+        self._pairs = pairs
 
     def documents_in(self, folded: str) -> tuple[list[str], str]:
         """Numbers of the documents a folded text names, and the text without them."""
@@ -156,12 +158,13 @@ class Analyzer:
         corrected: set[str] = set()
         known = self._vocabulary
         for word in words:
+            previous = out[-1] if out else ""
             if word in known or word in self._rule_words or word.isdigit() or len(word) < 3 or (
                 (word,) in self._fillers
             ):
                 out.append(word)
                 continue
-            fixed = self._fix(word)
+            fixed = self._fix(word, previous)
             if fixed:
                 out.extend(fixed)
                 corrected.update(fixed)
@@ -169,7 +172,7 @@ class Analyzer:
                 out.append(word)
         return out, corrected
 
-    def _fix(self, word: str) -> list[str]:
+    def _fix(self, word: str, previous: str) -> list[str]:
         known = self._vocabulary
         telex = telex_candidate(word)
         if telex and telex in known:
@@ -184,5 +187,6 @@ class Analyzer:
         )
         if not matches:
             return []
-        best = min(matches, key=lambda m: (m[1], -known[m[0]]))
+        # Nearest first; among equals, one that follows the previous word in some entry, then the commonest.
+        best = min(matches, key=lambda m: (m[1], f"{previous} {m[0]}" not in self._pairs, -known[m[0]]))
         return [best[0]]

@@ -75,7 +75,8 @@ class Index:
         self._unknown_idf = math.log(1 + (total + 0.5) / 0.5) * 0.6
         self._average_length = sum(d.length for d in self._docs) / total or 1.0
         counts = Counter(w for d in self._docs for w in d.words)
-        self.analyzer.set_vocabulary(dict(counts))
+        pairs = frozenset(t for t in self._postings if " " in t)
+        self.analyzer.set_vocabulary(dict(counts), pairs)
 
     def _document(self, entry: Entry) -> _Doc:
         weights: Counter = Counter()

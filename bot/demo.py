@@ -1,0 +1,132 @@
+"""`python -m bot demo`: the real bot against the local fake Telegram, chatted with in the terminal."""
+
+import asyncio
+import html
+import logging
+import re
+import sys
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+from typing import TextIO
+
+from bot.app import build_application
+from bot.config import Config, StorageConfig, TelegramConfig
+from bot.fake_bot_api import FakeBotAPI
+from bot.runtime import polling
+from bot.services import Services
+
+DEMO_TOKEN = "100200300:offline-demo"
+DEMO_USER = 4242
+REPLY_TIMEOUT, SETTLE = 10.0, 0.4  # seconds: first reply, then quiet time that ends a reply
+INTRO = (
+    "Bản chạy thử ngoại tuyến: bot thật, Telegram giả trên máy này.\n"
+    "Gõ câu hỏi rồi Enter. Khi có nút [1], [2]..., gõ số để bấm. Gõ /thoat (hoặc Ctrl-D) để kết thúc.\n"
+)
+QUIT = {"/thoat", "/quit", "/exit"}
+
+
+def run_demo(config: Config, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
+    """Run the demo until the input ends; a throw-away database is used and removed."""
+    logging.basicConfig(level=logging.WARNING)
+    return asyncio.run(_demo(config, stdin, stdout))
+
+
+async def _demo(config: Config, stdin: TextIO, stdout: TextIO) -> int:
+    with tempfile.TemporaryDirectory(prefix="bot-demo-") as folder:
+        config = replace(
+            config,
+            telegram=TelegramConfig(token=DEMO_TOKEN),
+            storage=StorageConfig(database=Path(folder) / "demo.db"),
+        )
+        async with FakeBotAPI(token=DEMO_TOKEN, bot_username="tro_ly_can_bo_bot") as api:
+            application = build_application(config, Services.open(config), base_url=api.base_url)
+            async with polling(application, poll_timeout=0.5):
+                await Terminal(api, stdin, stdout).chat()
+    return 0
+
+
+class Terminal:
+    """Types the person's lines as Telegram messages and prints the bot's replies readably."""
+
+    def __init__(self, api: FakeBotAPI, stdin: TextIO, stdout: TextIO) -> None:
+        self.api, self.stdin, self.stdout = api, stdin, stdout
+        self.interactive = stdin.isatty()
+        self.buttons: list[tuple[dict, str]] = []  # (bot message, callback data) by number
+
+    async def chat(self) -> None:
+        """Read lines until the end of input or a quit command."""
+        self.print(INTRO)
+        loop = asyncio.get_running_loop()
+        while True:
+            if self.interactive:
+                self.stdout.write("Bạn: ")
+                self.stdout.flush()
+            line = await loop.run_in_executor(None, self.stdin.readline)
+            if not line or line.strip().lower() in QUIT:
+                return
+            if not self.interactive:
+                self.print(f"Bạn: {line.rstrip()}")
+            await self.send(line.strip())
+
+    async def send(self, line: str) -> None:
+        """Press a numbered button or send the line as a message, then show what comes back."""
+        before = (len(self.api.messages_to(DEMO_USER)), len(self.api.callback_answers))
+        if line.isdigit() and 1 <= int(line) <= len(self.buttons):
+            message, data = self.buttons[int(line) - 1]
+            self.api.press_button(message, data, user_id=DEMO_USER)
+        elif line:
+            self.api.send_text(line, user_id=DEMO_USER, first_name="Cán bộ")
+        else:
+            return
+        await self.show_replies(*before)
+
+    async def show_replies(self, messages_before: int, answers_before: int) -> None:
+        """Wait for the bot to reply, then print the new messages and button toasts."""
+        await self._settle(messages_before, answers_before)
+        for answer in list(self.api.callback_answers.values())[answers_before:]:
+            if answer.get("text"):
+                self.print(f"  (thông báo) {answer['text']}")
+        new = self.api.messages_to(DEMO_USER)[messages_before:]
+        if new:
+            self.buttons = []
+        for record in new:
+            self.print_message(record)
+
+    async def _settle(self, messages_before: int, answers_before: int) -> None:
+        def state() -> tuple[int, int]:
+            return len(self.api.messages_to(DEMO_USER)), len(self.api.callback_answers)
+
+        deadline = asyncio.get_running_loop().time() + REPLY_TIMEOUT
+        while state() == (messages_before, answers_before):
+            if asyncio.get_running_loop().time() > deadline:
+                self.print("  (bot không trả lời)")
+                return
+            await asyncio.sleep(0.02)
+        seen = state()
+        while True:
+            await asyncio.sleep(SETTLE)
+            if state() == seen:
+                return
+            seen = state()
+
+    def print_message(self, record: dict) -> None:
+        """Print one bot message with its buttons numbered."""
+        self.print("Bot: " + terminal_text(record.get("text", "")).replace("\n", "\n     "))
+        keyboard = (record.get("reply_markup") or {}).get("inline_keyboard", [])
+        for row in keyboard:
+            for button in row:
+                if "callback_data" in button:
+                    self.buttons.append((record, button["callback_data"]))
+                    self.print(f"     [{len(self.buttons)}] {button['text']}")
+        self.print("")
+
+    def print(self, text: str) -> None:
+        """Write a line and flush, so scripted runs see replies in order."""
+        self.stdout.write(text + "\n")
+        self.stdout.flush()
+
+
+def terminal_text(telegram_html: str) -> str:
+    """Telegram HTML as plain terminal text."""
+    return html.unescape(re.sub(r"</?[a-zA-Z][^>]*>", "", telegram_html))

@@ -1,0 +1,48 @@
+"""Query analysis: document numbers, synonyms, fillers and typo correction."""
+
+import pytest
+
+from knowledge.analysis import DOC_PREFIX
+
+
+def docs(index, text):
+    return [t.removeprefix(DOC_PREFIX) for t in index.analyzer.analyze(text).documents]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("nđ 171 quy định gì", ["171/2025/NĐ-CP"]),
+        ("nghi dinh 171", ["171/2025/NĐ-CP"]),
+        ("theo 171/2025 thì sao", ["171/2025/NĐ-CP"]),
+        ("Nghị định số 171/2025/NĐ-CP", ["171/2025/NĐ-CP"]),
+        ("quy định 350", ["350-QĐ/TW"]),
+        ("QĐ 350-QĐ/TW", ["350-QĐ/TW"]),
+        ("hướng dẫn 45", ["45-HD/BTCTW"]),
+        ("luật 80", ["80/2025/QH15"]),
+        ("quy dinh 80", ["80-QĐ/TW"]),
+        ("mỗi năm 40 tiết", []),
+        ("nghị định 9999", []),
+    ],
+)
+def test_document_numbers_are_understood(index, text, expected):
+    assert docs(index, text) == expected
+
+
+def test_abbreviations_expand_and_fillers_go(index):
+    terms = index.analyzer.analyze("cho em hoi hoc tc llct can dk gi a")
+    assert terms.words == ("hoc", "trung", "cap", "ly", "luan", "chinh", "tri", "dieu", "kien")
+
+
+def test_rewritten_words_survive_filler_removal(index):
+    # "không" is filler, but not inside "không hoàn thành nhiệm vụ"
+    assert "khong" in index.analyzer.analyze("xep loai ko hoan thanh nhiem vu").words
+
+
+def test_typos_telex_and_run_together_words_are_corrected(index):
+    words = index.analyzer.analyze("boiduong hocj dao taoj quan lyy", correct=True).words
+    assert words == ("boi", "duong", "hoc", "dao", "tao", "quan", "ly")
+
+
+def test_abbreviations_are_not_mistaken_for_typos(index):
+    assert index.analyzer.analyze("llct", correct=True).words == ("ly", "luan", "chinh", "tri")

@@ -1,0 +1,55 @@
+"""Search outcomes on hostile and odd input, and its contract for any text."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from knowledge.search import search
+
+OUTCOMES = {"answer", "suggest", "decline"}
+
+BAD_INPUTS = [
+    "",
+    "   \n\t ",
+    "x" * 4096,
+    "bồi dưỡng " * 400,
+    "😀🙏🎉",
+    "\u200b\u200c\u200d\ufeff",
+    "bồi\u200b dưỡng\u200d mỗi năm",
+    "Привет 你好 مرحبا bồi dưỡng",
+    '" * - NEAR AND OR ( ) :',
+    'llct" OR "1"="1',
+    "'; DROP TABLE feedback; --",
+    "SELECT * FROM staff WHERE 1=1",
+    "<script>alert(1)</script>",
+    "%s %d {0} {contact}",
+    "\x00\x01\x02",
+    "NĐ NĐ NĐ 171 171 171",
+]
+
+
+@pytest.mark.parametrize("text", BAD_INPUTS)
+def test_bad_input_never_raises_and_gets_an_outcome(index, text):
+    result = search(index, text)
+    assert result.outcome in OUTCOMES
+    assert len(result.hits) <= 3
+
+
+@pytest.mark.parametrize("text", ["", "   ", "😀🙏🎉", "\u200b\u200c", "\x00", "ạ", "cho em hỏi ạ"])
+def test_content_free_input_is_declined(index, text):
+    assert search(index, text).outcome == "decline"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_ends_in_one_of_three_outcomes(index, text):
+    result = search(index, text)
+    assert result.outcome in OUTCOMES
+    if result.outcome != "decline":
+        assert result.hits and 0 <= result.hits[0].score <= 1
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["bồi", "dưỡng", "llct", "nđ", "171", "/", "-", "qđ", "tw", "2025", "ơi", " "]), max_size=30))
+def test_domain_word_salad_is_handled(index, words):
+    assert search(index, " ".join(words)).outcome in OUTCOMES
