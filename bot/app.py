@@ -39,19 +39,28 @@ def build_application(config: Config, services: Services, base_url: str | None =
         .build()
     )
     application.bot_data[BOT_DATA_KEY] = services
-    application.add_handlers([
-        CommandHandler("start", start.on_start),
-        CommandHandler("help", start.on_help),
-        CommandHandler("ask", questions.on_ask),
-        MessageHandler(NEW_TEXT & PRIVATE, questions.on_private_text),
-        MessageHandler(NEW_TEXT & filters.ChatType.GROUPS & filters.Entity(MessageEntity.MENTION),
-                       questions.on_group_mention),
-        CallbackQueryHandler(questions.on_button),
-        InlineQueryHandler(inline.on_inline_query),
-        MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND & PRIVATE, unsupported.on_unknown_command),
-        MessageHandler(filters.UpdateType.MESSAGE & PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL,
-                       unsupported.on_unsupported),
-    ])
+    application.add_handlers(
+        [
+            CommandHandler("start", start.on_start),
+            CommandHandler("help", start.on_help),
+            CommandHandler("ask", questions.on_ask),
+            MessageHandler(NEW_TEXT & PRIVATE, questions.on_private_text),
+            MessageHandler(
+                NEW_TEXT & filters.ChatType.GROUPS & filters.Entity(MessageEntity.MENTION),
+                questions.on_group_mention,
+            ),
+            CallbackQueryHandler(questions.on_button),
+            InlineQueryHandler(inline.on_inline_query),
+            MessageHandler(
+                filters.UpdateType.MESSAGE & filters.COMMAND & PRIVATE,
+                unsupported.on_unknown_command,
+            ),
+            MessageHandler(
+                filters.UpdateType.MESSAGE & PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL,
+                unsupported.on_unsupported,
+            ),
+        ]
+    )
     application.add_error_handler(errors.on_error)
     return application
 

@@ -47,8 +47,10 @@ def _parser() -> argparse.ArgumentParser:
 
     kb = commands.add_parser("kb", help="knowledge base tools")
     kb_commands = kb.add_subparsers(dest="kb_command", required=True)
-    for name, handler, text in (("check", _kb_check, "lint the knowledge base"),
-                                ("stats", _kb_stats, "entries per topic and document")):
+    for name, handler, text in (
+        ("check", _kb_check, "lint the knowledge base"),
+        ("stats", _kb_stats, "entries per topic and document"),
+    ):
         sub = kb_commands.add_parser(name, help=text)
         sub.add_argument("--knowledge", type=Path, default=BUNDLED, help="knowledge base folder")
         sub.set_defaults(handler=handler)
@@ -122,19 +124,25 @@ def _kb_check(args: argparse.Namespace) -> int:
     for problem in problems:
         print(problem)
     errors = sum(not p.warning for p in problems)
-    print(f"{len(kb.entries)} mục, {len(kb.documents)} văn bản: {errors} lỗi, "
-          f"{len(problems) - errors} cảnh báo.")
+    print(
+        f"{len(kb.entries)} mục, {len(kb.documents)} văn bản: {errors} lỗi, "
+        f"{len(problems) - errors} cảnh báo."
+    )
     return 1 if errors else 0
 
 
 def _kb_stats(args: argparse.Namespace) -> int:
     kb = load(args.knowledge)
     topics = Counter(entry.topic for entry in kb.entries)
-    documents = Counter(s.document for entry in kb.entries for s in {x.document: x for x in entry.sources}.values())
+    documents = Counter(
+        s.document for entry in kb.entries for s in {x.document: x for x in entry.sources}.values()
+    )
     phrasings = [len(entry.questions) for entry in kb.entries]
-    print(f"Tổng: {len(kb.entries)} mục, {sum(phrasings)} cách hỏi "
-          f"(mỗi mục {min(phrasings, default=0)}–{max(phrasings, default=0)}, "
-          f"trung bình {sum(phrasings) / max(len(phrasings), 1):.1f}).")
+    print(
+        f"Tổng: {len(kb.entries)} mục, {sum(phrasings)} cách hỏi "
+        f"(mỗi mục {min(phrasings, default=0)}–{max(phrasings, default=0)}, "
+        f"trung bình {sum(phrasings) / max(len(phrasings), 1):.1f})."
+    )
     print("\nMục theo chủ đề:")
     for topic, count in sorted(topics.items()):
         print(f"  {topic:30} {count:4}")

@@ -8,12 +8,8 @@ import sqlite_utils
 
 
 def _feedback_and_unanswered(db: sqlite_utils.Database) -> None:
-    db["feedback"].create(
-        {"id": int, "entry_id": str, "helpful": int, "created_at": str}, pk="id"
-    )
-    db["unanswered"].create(
-        {"id": int, "question": str, "chat_type": str, "created_at": str}, pk="id"
-    )
+    db["feedback"].create({"id": int, "entry_id": str, "helpful": int, "created_at": str}, pk="id")
+    db["unanswered"].create({"id": int, "question": str, "chat_type": str, "created_at": str}, pk="id")
 
 
 # Append only: each function runs once, in order, and its number is recorded.

@@ -50,9 +50,7 @@ class Services:
     def answer_for(self, entry: Entry, result: SearchResult | None = None) -> Answer:
         """The answer of an entry, warning about any replaced document the question named."""
         named = result.documents if result else ()
-        notices = tuple(
-            replaced_notice(d, self.kb.documents) for d in named if not d.is_current
-        )
+        notices = tuple(replaced_notice(d, self.kb.documents) for d in named if not d.is_current)
         return compose(entry, self.kb.documents, notices)
 
     def entry(self, entry_id: str) -> Entry | None:
@@ -65,9 +63,7 @@ class Services:
 
     def record_feedback(self, entry_id: str, helpful: bool) -> None:
         """Store a 👍 or 👎 on an answer; who gave it is not kept."""
-        self.db["feedback"].insert(
-            {"entry_id": entry_id, "helpful": int(helpful), "created_at": _now()}
-        )
+        self.db["feedback"].insert({"entry_id": entry_id, "helpful": int(helpful), "created_at": _now()})
 
 
 def services(context: CallbackContext) -> Services:

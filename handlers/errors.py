@@ -22,7 +22,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if isinstance(update, Update) and update.effective_chat and not isinstance(error, NetworkError):
         try:
             await context.bot.send_message(
-                update.effective_chat.id, "Xin lỗi, đã có lỗi khi xử lý yêu cầu. Bạn vui lòng thử lại sau."
+                update.effective_chat.id,
+                "Xin lỗi, đã có lỗi khi xử lý yêu cầu. Bạn vui lòng thử lại sau.",
             )
         except Exception:  # the apology is best effort; the error is already logged
             log.warning("could not send the apology", exc_info=True)

@@ -19,10 +19,12 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if result is not None and result.outcome != "decline":
         for hit in result.hits[:INLINE_RESULTS]:
             html = render.split_message(render.answer_html(svc.answer_for(hit.entry, result)))[0]
-            articles.append(InlineQueryResultArticle(
-                id=hit.entry.id[:64],
-                title=hit.entry.title,
-                description=hit.entry.body[:120],
-                input_message_content=InputTextMessageContent(html, parse_mode=ParseMode.HTML),
-            ))
+            articles.append(
+                InlineQueryResultArticle(
+                    id=hit.entry.id[:64],
+                    title=hit.entry.title,
+                    description=hit.entry.body[:120],
+                    input_message_content=InputTextMessageContent(html, parse_mode=ParseMode.HTML),
+                )
+            )
     await query.answer(articles, cache_time=60, is_personal=False)

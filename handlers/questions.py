@@ -1,6 +1,7 @@
 """Questions in private chats, /ask and mentions in groups, and the buttons under answers."""
 
 from html import escape
+
 from telegram import Message, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
@@ -20,7 +21,9 @@ async def on_ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer `/ask câu hỏi`, in any chat."""
     question = " ".join(context.args or [])
     if not question:
-        await update.effective_message.reply_text("Bạn gõ câu hỏi ngay sau lệnh, ví dụ: /ask bồi dưỡng mỗi năm bao nhiêu tiết")
+        await update.effective_message.reply_text(
+            "Bạn gõ câu hỏi ngay sau lệnh, ví dụ: /ask bồi dưỡng mỗi năm bao nhiêu tiết"
+        )
         return
     await reply_to_question(update.effective_message, question, context)
 
@@ -49,12 +52,16 @@ async def send_result(message: Message, result: SearchResult, svc: Services) -> 
         await send_entry(message, result.best.entry.id, svc, result)
     elif result.outcome == "suggest":
         entries = [hit.entry for hit in result.hits]
-        await message.reply_html(escape(replies.SUGGEST_PROMPT), reply_markup=render.suggestions_keyboard(entries))
+        await message.reply_html(
+            escape(replies.SUGGEST_PROMPT), reply_markup=render.suggestions_keyboard(entries)
+        )
     else:
         await message.reply_html(render.decline_html(svc.config.support.contact))
 
 
-async def send_entry(message: Message, entry_id: str, svc: Services, result: SearchResult | None = None) -> None:
+async def send_entry(
+    message: Message, entry_id: str, svc: Services, result: SearchResult | None = None
+) -> None:
     """Send one entry's answer, split if long, with the buttons under its last part."""
     entry = svc.entry(entry_id)
     if entry is None:

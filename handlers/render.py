@@ -30,10 +30,12 @@ def _paragraph_html(paragraph: str) -> str:
 
 def answer_keyboard(entry: Entry, related: list[Entry]) -> InlineKeyboardMarkup:
     """👍/👎 under an answer, then one button per related entry."""
-    rows = [[
-        InlineKeyboardButton("👍 Hữu ích", callback_data=f"{FEEDBACK}:{entry.id}:1"),
-        InlineKeyboardButton("👎 Chưa đúng", callback_data=f"{FEEDBACK}:{entry.id}:0"),
-    ]]
+    rows = [
+        [
+            InlineKeyboardButton("👍 Hữu ích", callback_data=f"{FEEDBACK}:{entry.id}:1"),
+            InlineKeyboardButton("👎 Chưa đúng", callback_data=f"{FEEDBACK}:{entry.id}:0"),
+        ]
+    ]
     rows += [[_entry_button("Xem thêm: ", e)] for e in related[:3]]
     return InlineKeyboardMarkup(rows)
 

@@ -2,19 +2,29 @@
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from knowledge.model import Document, Synonym
 from knowledge.text import fold, telex_candidate
 
 _KIND_WORDS = {
-    "nd": ("nghi dinh",), "nghi dinh": ("nghi dinh",),
-    "qd": ("quy dinh", "quyet dinh"), "quy dinh": ("quy dinh",), "quyet dinh": ("quyet dinh",),
-    "luat": ("luat",), "nq": ("nghi quyet",), "nghi quyet": ("nghi quyet",),
-    "hd": ("huong dan",), "huong dan": ("huong dan",), "tt": ("thong tu",),
-    "thong tu": ("thong tu",), "cv": ("cong van",), "cong van": ("cong van",),
+    "nd": ("nghi dinh",),
+    "nghi dinh": ("nghi dinh",),
+    "qd": ("quy dinh", "quyet dinh"),
+    "quy dinh": ("quy dinh",),
+    "quyet dinh": ("quyet dinh",),
+    "luat": ("luat",),
+    "nq": ("nghi quyet",),
+    "nghi quyet": ("nghi quyet",),
+    "hd": ("huong dan",),
+    "huong dan": ("huong dan",),
+    "tt": ("thong tu",),
+    "thong tu": ("thong tu",),
+    "cv": ("cong van",),
+    "cong van": ("cong van",),
 }
 _KIND = "|".join(sorted(map(re.escape, _KIND_WORDS), key=len, reverse=True))
 _DOC_PATTERNS = (
@@ -37,6 +47,7 @@ class Terms:
     pairs: tuple[str, ...]
     documents: tuple[str, ...]
     corrected: frozenset[str] = field(default_factory=frozenset)
+    unknown: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -59,7 +70,10 @@ class Analyzer:
     """Folds, finds document numbers, rewrites synonyms, drops filler, fixes typos."""
 
     def __init__(
-        self, documents: dict[str, Document], synonyms: tuple[Synonym, ...], fillers: tuple[str, ...]
+        self,
+        documents: dict[str, Document],
+        synonyms: tuple[Synonym, ...],
+        fillers: tuple[str, ...],
     ) -> None:
         self._doc_keys = {number: _doc_key(doc) for number, doc in documents.items()}
         self._rules = self._build_rules(synonyms)
@@ -116,11 +130,13 @@ class Analyzer:
         documents, rest = self.documents_in(fold(text))
         words = _WORD.findall(rest)
         corrected: set[str] = set()
+        unknown: list[str] = []
         if correct:
-            words, corrected = self._correct(words)
+            words, corrected, unknown = self._correct(words)
         kept = self._drop_fillers(self._rewrite(words))
-        pairs = tuple(f"{a} {b}" for a, b in zip(kept, kept[1:], strict=False))
-        return Terms(tuple(kept), pairs, tuple(DOC_PREFIX + d for d in documents), frozenset(corrected))
+        pairs = tuple(f"{a} {b}" for a, b in pairwise(kept))
+        documents_terms = tuple(DOC_PREFIX + d for d in documents)
+        return Terms(tuple(kept), pairs, documents_terms, frozenset(corrected), tuple(unknown))
 
     def _rewrite(self, words: list[str]) -> list[tuple[str, bool]]:
         """Apply synonym rules, longest first; rewritten words are protected from filler removal."""
@@ -152,27 +168,30 @@ class Analyzer:
                 i += 1
         return kept
 
-    def _correct(self, words: list[str]) -> tuple[list[str], set[str]]:
-        """Replace words the index does not know by the nearest known spelling, if close."""
+    def _correct(self, words: list[str]) -> tuple[list[str], set[str], list[str]]:
+        """Replace unknown words by the nearest known spelling when the guess is safe.
+
+        Returns the words, the guesses, and the words that stayed unknown.
+        """
+        known = self._vocabulary
         out: list[str] = []
         corrected: set[str] = set()
-        known = self._vocabulary
-        for word in words:
-            previous = out[-1] if out else ""
-            if word in known or word in self._rule_words or word.isdigit() or len(word) < 3 or (
-                (word,) in self._fillers
-            ):
+        unknown: list[str] = []
+        for position, word in enumerate(words):
+            if word in known or word in self._rule_words or word.isdigit() or (word,) in self._fillers:
                 out.append(word)
                 continue
-            fixed = self._fix(word, previous)
+            neighbours = (out[-1] if out else "", words[position + 1] if position + 1 < len(words) else "")
+            fixed = self._fix(word, neighbours)
             if fixed:
                 out.extend(fixed)
                 corrected.update(fixed)
             else:
                 out.append(word)
-        return out, corrected
+                unknown.append(word)
+        return out, corrected, unknown
 
-    def _fix(self, word: str, previous: str) -> list[str]:
+    def _fix(self, word: str, neighbours: tuple[str, str]) -> list[str]:
         known = self._vocabulary
         telex = telex_candidate(word)
         if telex and telex in known:
@@ -180,13 +199,20 @@ class Analyzer:
         for cut in range(2, len(word) - 1):  # words run together: "boiduong"
             if word[:cut] in known and word[cut:] in known:
                 return [word[:cut], word[cut:]]
-        limit = 1 if len(word) < 7 else 2
-        matches = process.extract(
-            word, self._vocabulary_list, scorer=Levenshtein.distance, processor=None,
-            score_cutoff=limit, limit=5,
-        )
-        if not matches:
+        if len(word) < 3:
             return []
-        # Nearest first; among equals, one that follows the previous word in some entry, then the commonest.
-        best = min(matches, key=lambda m: (m[1], f"{previous} {m[0]}" not in self._pairs, -known[m[0]]))
-        return [best[0]]
+        # Vietnamese syllables are short and dense: a one-letter change of a short word is
+        # often another real word, so short words are fixed only where a neighbour confirms it.
+        limit = 2 if len(word) >= 8 else 1
+        matches = process.extract(
+            word, self._vocabulary_list, scorer=OSA.distance, processor=None, score_cutoff=limit, limit=8
+        )
+        previous, following = neighbours
+        scored = []
+        for candidate, distance, _ in matches:
+            in_pair = f"{previous} {candidate}" in self._pairs or f"{candidate} {following}" in self._pairs
+            if len(word) >= 5 or in_pair:
+                scored.append((distance, not in_pair, -known[candidate], candidate))
+        if not scored or (min(scored)[3],) in self._fillers:
+            return []
+        return [min(scored)[3]]

@@ -50,9 +50,7 @@ def status_phrase(document: Document) -> str:
 
 def replaced_notice(document: Document, documents: dict[str, Document]) -> str:
     """Warns that a document the user named is no longer (wholly) the current rule."""
-    successors = " và ".join(
-        documents[n].label if n in documents else n for n in document.replaced_by
-    )
+    successors = " và ".join(documents[n].label if n in documents else n for n in document.replaced_by)
     verb = "đã được thay thế một phần" if document.status == "partly_replaced" else "không còn hiệu lực"
     detail = f" {document.note}" if document.note else ""
     return (

@@ -17,7 +17,16 @@ MESSAGE_LIMIT = 4096  # Telegram's limit for one message, after the basis line i
 ENTRY_KEYS = {"id", "title", "questions", "tags", "sources", "related", "updated", "historical"}
 REQUIRED_ENTRY_KEYS = ENTRY_KEYS - {"related", "historical"}
 DOCUMENT_KEYS = {
-    "number", "kind", "title", "issuer", "date", "effective", "status", "replaced_by", "note", "url",
+    "number",
+    "kind",
+    "title",
+    "issuer",
+    "date",
+    "effective",
+    "status",
+    "replaced_by",
+    "note",
+    "url",
 }
 STATUSES = {"in_force", "partly_replaced", "replaced"}
 
@@ -119,9 +128,16 @@ def _load_documents(path: Path, problems: list[Problem]) -> dict[str, Document]:
             problems.append(Problem(path, line, f"văn bản {number} khai báo hai lần"))
         if len(problems) == problem_count:
             documents[number] = Document(
-                number=number, kind=raw["kind"], title=raw["title"], issuer=raw["issuer"],
-                status=status, date=raw.get("date"), effective=raw.get("effective"),
-                replaced_by=tuple(replaced_by), note=raw.get("note", ""), url=raw.get("url", ""),
+                number=number,
+                kind=raw["kind"],
+                title=raw["title"],
+                issuer=raw["issuer"],
+                status=status,
+                date=raw.get("date"),
+                effective=raw.get("effective"),
+                replaced_by=tuple(replaced_by),
+                note=raw.get("note", ""),
+                url=raw.get("url", ""),
             )
     for document in documents.values():
         for successor in document.replaced_by:
@@ -212,9 +228,9 @@ def _check_meta(path: Path, meta: dict, body: str, body_line: int, problems: lis
         fail("'tags' phải là danh sách chuỗi", "tags")
     sources = meta["sources"]
     valid = isinstance(sources, list) and all(
-        isinstance(s, dict) and set(s) == {"document", "article"} and all(
-            isinstance(v, str) and v.strip() for v in s.values()
-        )
+        isinstance(s, dict)
+        and set(s) == {"document", "article"}
+        and all(isinstance(v, str) and v.strip() for v in s.values())
         for s in sources
     )
     if not valid:
@@ -251,7 +267,9 @@ def _check_entries(entries: list[Entry], documents: dict[str, Document], problem
         for other in entry.related:
             if other not in seen_ids or other == entry.id:
                 line = _line_of(entry.path, other) if entry.path else 1
-                problems.append(Problem(entry.path or Path(entry.id), line, f"mục liên quan '{other}' không tồn tại"))
+                problems.append(
+                    Problem(entry.path or Path(entry.id), line, f"mục liên quan '{other}' không tồn tại")
+                )
 
 
 def _check_sources(entry: Entry, path: Path, documents: dict[str, Document], problems: list[Problem]) -> None:
@@ -266,21 +284,31 @@ def _check_sources(entry: Entry, path: Path, documents: dict[str, Document], pro
             continue
         cited.append(document)
         if not document.is_current and not entry.historical:
-            problems.append(Problem(
-                path, line,
-                f"dẫn {document.label} ({document.status}) nhưng mục không đánh dấu historical",
-            ))
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"dẫn {document.label} ({document.status}) nhưng mục không đánh dấu historical",
+                )
+            )
     if entry.historical and cited and not any(d.is_current for d in cited):
         problems.append(Problem(path, 1, "mục lịch sử phải dẫn cả văn bản đang có hiệu lực thay thế"))
 
 
 def _check_length(entry: Entry, path: Path, documents: dict[str, Document], problems: list[Problem]) -> None:
     if len(entry.body) > BODY_SOFT_LIMIT:
-        problems.append(Problem(
-            path, 1, f"nội dung dài {len(entry.body)} ký tự, nên dưới {BODY_SOFT_LIMIT}", warning=True,
-        ))
+        problems.append(
+            Problem(
+                path,
+                1,
+                f"nội dung dài {len(entry.body)} ký tự, nên dưới {BODY_SOFT_LIMIT}",
+                warning=True,
+            )
+        )
     if any(s.document not in documents for s in entry.sources):
         return
     length = len(compose(entry, documents).plain())
     if length > MESSAGE_LIMIT:
-        problems.append(Problem(path, 1, f"câu trả lời dài {length} ký tự, quá một tin nhắn ({MESSAGE_LIMIT})"))
+        problems.append(
+            Problem(path, 1, f"câu trả lời dài {length} ký tự, quá một tin nhắn ({MESSAGE_LIMIT})")
+        )

@@ -1,7 +1,7 @@
 """Typed records of the curated knowledge base."""
 
-from dataclasses import dataclass, field
 import datetime
+from dataclasses import dataclass, field
 from pathlib import Path
 
 STATUS_TEXT = {

@@ -17,6 +17,7 @@ CANDIDATES = 20
 ANSWER_AT, SUGGEST_AT, MARGIN = 0.50, 0.30, 0.06
 MAX_SUGGESTIONS = 3
 CORRECTED_CREDIT = 0.8  # a word we had to guess counts a little less
+BODY_CREDIT = 0.5  # a word only in the body is incidental more often than not
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,8 @@ class _Doc:
     entry: Entry
     weights: Counter
     length: float
-    words: frozenset[str]
+    head: frozenset[str]  # words of the title, phrasings and tags: what the entry is about
+    body: frozenset[str]
     phrasings: tuple[frozenset[str], ...]
 
 
@@ -69,12 +71,11 @@ class Index:
                 self._postings.setdefault(term, []).append((number, weight))
         total = len(self._docs) or 1
         self._idf = {
-            term: math.log(1 + (total - len(p) + 0.5) / (len(p) + 0.5))
-            for term, p in self._postings.items()
+            term: math.log(1 + (total - len(p) + 0.5) / (len(p) + 0.5)) for term, p in self._postings.items()
         }
         self._unknown_idf = math.log(1 + (total + 0.5) / 0.5) * 0.6
         self._average_length = sum(d.length for d in self._docs) / total or 1.0
-        counts = Counter(w for d in self._docs for w in d.words)
+        counts = Counter(w for d in self._docs for w in d.head | d.body)
         pairs = frozenset(t for t in self._postings if " " in t)
         self.analyzer.set_vocabulary(dict(counts), pairs)
 
@@ -83,17 +84,18 @@ class Index:
         fields = [(entry.title, TITLE_WEIGHT), *((q, QUESTION_WEIGHT) for q in entry.questions)]
         fields += [(tag, TAG_WEIGHT) for tag in entry.tags] + [(entry.body, BODY_WEIGHT)]
         phrasings = []
-        words: set[str] = set()
+        head: set[str] = set()
+        body: set[str] = set()
         for text, weight in fields:
             terms = self.analyzer.analyze(text)
             for term in (*terms.words, *terms.pairs, *terms.documents):
                 weights[term] += weight
-            words.update(terms.words)
+            (body if weight == BODY_WEIGHT else head).update(terms.words)
             if weight in (TITLE_WEIGHT, QUESTION_WEIGHT):
                 phrasings.append(frozenset(terms.words))
         for source in entry.sources:
             weights[DOC_PREFIX + source.document] += DOC_WEIGHT
-        return _Doc(entry, weights, sum(weights.values()), frozenset(words), tuple(phrasings))
+        return _Doc(entry, weights, sum(weights.values()), frozenset(head), frozenset(body), tuple(phrasings))
 
     def idf(self, term: str) -> float:
         """Inverse document frequency; words never seen weigh like rare ones."""
@@ -104,7 +106,7 @@ def search(index: Index, query: str) -> SearchResult:
     """Rank entries for a query and decide whether to answer, suggest or decline."""
     terms = index.analyzer.analyze(query, correct=True)
     named = tuple(index.kb.documents[t[len(DOC_PREFIX) :]] for t in terms.documents)
-    if not terms.words and not terms.documents:
+    if not terms.words and not terms.documents and not terms.unknown:
         return SearchResult(query, "decline", (), named)
     scored = _bm25(index, terms)
     top = sorted(scored, key=scored.get, reverse=True)[:CANDIDATES]
@@ -136,21 +138,22 @@ def _ceiling(index: Index, terms: Terms) -> float:
 def _score(index: Index, terms: Terms, number: int, relevance: float) -> float:
     doc = index._docs[number]
     words = set(terms.words)
-    coverage = _coverage(index, terms, doc.words) if words else 1.0
+    coverage = _coverage(index, terms, doc) if words or terms.unknown else 1.0
     if terms.documents and not set(terms.documents) & set(doc.weights):
         coverage *= 0.7
     phrasing = max((_jaccard(index, words, p) for p in doc.phrasings), default=0.0)
     return round(0.35 * min(relevance * 2, 1.0) + 0.4 * coverage + 0.25 * phrasing, 4)
 
 
-def _coverage(index: Index, terms: Terms, known: frozenset[str]) -> float:
-    """Share of the query's meaning (idf mass) found in an entry."""
+def _coverage(index: Index, terms: Terms, doc: _Doc) -> float:
+    """Share of the query's meaning (idf mass) that the entry is about; unknown words count against it."""
     total = found = 0.0
     for word in set(terms.words):
         weight = index.idf(word)
         total += weight
-        if word in known:
-            found += weight * (CORRECTED_CREDIT if word in terms.corrected else 1.0)
+        credit = 1.0 if word in doc.head else BODY_CREDIT if word in doc.body else 0.0
+        found += weight * credit * (CORRECTED_CREDIT if word in terms.corrected else 1.0)
+    total += index.idf("") * len(set(terms.unknown))
     return found / total if total else 0.0
 
 

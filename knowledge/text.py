@@ -14,9 +14,7 @@ def fold(text: str) -> str:
     """Lower-case ASCII form of Vietnamese text: NFC, no diacritics, đ -> d, one space."""
     text = unicodedata.normalize("NFC", text).translate(_ZERO_WIDTH).lower()
     text = text.replace("đ", "d")
-    stripped = "".join(
-        ch for ch in unicodedata.normalize("NFD", text) if unicodedata.category(ch) != "Mn"
-    )
+    stripped = "".join(ch for ch in unicodedata.normalize("NFD", text) if unicodedata.category(ch) != "Mn")
     return " ".join(stripped.split())
 
 

@@ -6,11 +6,11 @@ import pytest
 
 os.environ.setdefault("PTB_TIMEDELTA", "true")  # RetryAfter.retry_after as a timedelta, no warning
 
-from bot.config import Config  # noqa: E402
-from bot.db import open_database  # noqa: E402
-from bot.services import Services  # noqa: E402
-from knowledge.loader import load  # noqa: E402
-from knowledge.search import Index  # noqa: E402
+from bot.config import Config
+from bot.db import open_database
+from bot.services import Services
+from knowledge.loader import load
+from knowledge.search import Index
 
 
 @pytest.fixture(scope="session")

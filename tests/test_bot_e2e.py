@@ -95,11 +95,25 @@ async def test_out_of_scope_is_declined_politely_and_logged(bot, services):
 
 
 async def test_groups_answer_only_mentions_and_ask(bot):
-    bot.send_text("bồi dưỡng mỗi năm bao nhiêu tiết", user_id=USER, chat_id=GROUP, chat_type="group", title="Tổ")
-    [reply] = await ask(bot, "@tro_ly_bot bồi dưỡng mỗi năm bao nhiêu tiết", chat_id=GROUP, chat_type="group", title="Tổ")
+    bot.send_text(
+        "bồi dưỡng mỗi năm bao nhiêu tiết",
+        user_id=USER,
+        chat_id=GROUP,
+        chat_type="group",
+        title="Tổ",
+    )
+    [reply] = await ask(
+        bot,
+        "@tro_ly_bot bồi dưỡng mỗi năm bao nhiêu tiết",
+        chat_id=GROUP,
+        chat_type="group",
+        title="Tổ",
+    )
     assert "40 tiết" in reply["text"]
     assert len(bot.messages_to(GROUP)) == 1, "the message without a mention got no reply"
-    [reply] = await ask(bot, "/ask bồi dưỡng mỗi năm bao nhiêu tiết", chat_id=GROUP, chat_type="group", title="Tổ")
+    [reply] = await ask(
+        bot, "/ask bồi dưỡng mỗi năm bao nhiêu tiết", chat_id=GROUP, chat_type="group", title="Tổ"
+    )
     assert "40 tiết" in reply["text"]
     [reply] = await ask(bot, "/ask", chat_id=GROUP, chat_type="group", title="Tổ")
     assert "ví dụ: /ask" in reply["text"]
@@ -124,15 +138,35 @@ async def test_non_text_messages_get_an_explanation(bot):
     assert "/help" in reply["text"]
 
 
-@pytest.mark.parametrize("data", ["e:khong-ton-tai", "f:khong-ton-tai:1", "zzz", "e:", "f:boi-duong-toi-thieu-40-tiet-moi-nam:7"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        "e:khong-ton-tai",
+        "f:khong-ton-tai:1",
+        "zzz",
+        "e:",
+        "f:boi-duong-toi-thieu-40-tiet-moi-nam:7",
+    ],
+)
 async def test_forged_button_data_is_refused_without_harm(bot, services, data):
     [reply] = await ask(bot, "bồi dưỡng mỗi năm bao nhiêu tiết")
-    message = {"message_id": reply["message_id"], "date": reply["date"], "text": reply["text"],
-               "chat": {"id": USER, "type": "private"}}
-    bot.send_update({"callback_query": {
-        "id": "forged", "from": {"id": USER, "is_bot": False, "first_name": "X"},
-        "chat_instance": "i", "message": message, "data": data,
-    }})
+    message = {
+        "message_id": reply["message_id"],
+        "date": reply["date"],
+        "text": reply["text"],
+        "chat": {"id": USER, "type": "private"},
+    }
+    bot.send_update(
+        {
+            "callback_query": {
+                "id": "forged",
+                "from": {"id": USER, "is_bot": False, "first_name": "X"},
+                "chat_instance": "i",
+                "message": message,
+                "data": data,
+            }
+        }
+    )
     await bot.wait_for_call("answerCallbackQuery")
     assert "không còn hiệu lực" in bot.callback_answers["forged"]["text"]
     assert services.db["feedback"].count == 0

@@ -34,11 +34,11 @@ def test_unknown_section_is_named(tmp_path):
 @pytest.mark.parametrize(
     ("text", "key"),
     [
-        ("[access]\nadmins = [\"x\"]\n", "access.admins"),
+        ('[access]\nadmins = ["x"]\n', "access.admins"),
         ("[access]\nadmins = 5\n", "access.admins"),
         ("[storage]\ndatabase = 3\n", "storage.database"),
         ("[support]\ncontact = 1\n", "support.contact"),
-        ("[logging]\nlevel = \"LOUD\"\n", "logging.level"),
+        ('[logging]\nlevel = "LOUD"\n', "logging.level"),
         ("telegram = 3\n", "telegram"),
     ],
 )
@@ -53,16 +53,20 @@ def test_bot_token_variable_overrides_the_file(tmp_path):
 
 
 def test_missing_and_malformed_tokens_are_refused():
-    with pytest.raises(ConfigError, match="telegram.token: missing"):
+    with pytest.raises(ConfigError, match=r"telegram\.token: missing"):
         load_config(None, environ={}).require_token()
-    with pytest.raises(ConfigError, match="telegram.token: not a bot token"):
+    with pytest.raises(ConfigError, match=r"telegram\.token: not a bot token"):
         load_config(None, environ={"BOT_TOKEN": "hello world"}).require_token()
 
 
 def run_bot(*args, env=None):
     environment = {"PATH": "/usr/bin:/bin", "HOME": str(ROOT)} | (env or {})
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args], capture_output=True, text=True, cwd=ROOT, env=environment,
+        [sys.executable, "-m", "bot", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=environment,
         timeout=60,
     )
 

@@ -67,7 +67,10 @@ def test_bundled_knowledge_base_passes_without_warnings():
 
 def test_cli_check_exit_codes(tmp_path, capsys):
     assert main(["kb", "check"]) == 0
-    root = make_kb(tmp_path, {"t/muc-a.md": entry(sources=['{ document = "1/2099/NĐ-CP", article = "Điều 1" }'])})
+    root = make_kb(
+        tmp_path,
+        {"t/muc-a.md": entry(sources=['{ document = "1/2099/NĐ-CP", article = "Điều 1" }'])},
+    )
     assert main(["kb", "check", "--knowledge", str(root)]) == 1
     assert "1/2099/NĐ-CP" in capsys.readouterr().out
 
@@ -78,27 +81,41 @@ def test_a_clean_small_base_loads(tmp_path):
 
 
 def test_unknown_source_document_names_file_and_line(tmp_path):
-    root = make_kb(tmp_path, {"t/muc-a.md": entry(sources=['{ document = "999/2099/NĐ-CP", article = "Điều 1" }'])})
+    root = make_kb(
+        tmp_path,
+        {"t/muc-a.md": entry(sources=['{ document = "999/2099/NĐ-CP", article = "Điều 1" }'])},
+    )
     [problem] = errors(root)
     assert problem.startswith(f"{root / 'content/t/muc-a.md'}:6:")
     assert "999/2099/NĐ-CP" in problem
 
 
 def test_missing_sources_are_an_error_except_for_guides(tmp_path):
-    root = make_kb(tmp_path, {
-        "t/muc-a.md": entry().replace('sources = [{ document = "171/2025/NĐ-CP", article = "Điều 16 khoản 3" }]', "sources = []"),
-        "su-dung-bot/muc-b.md": entry("muc-b", questions=["a b", "c d", "e f"]).replace(
-            'sources = [{ document = "171/2025/NĐ-CP", article = "Điều 16 khoản 3" }]', "sources = []"),
-    })
+    root = make_kb(
+        tmp_path,
+        {
+            "t/muc-a.md": entry().replace(
+                'sources = [{ document = "171/2025/NĐ-CP", article = "Điều 16 khoản 3" }]',
+                "sources = []",
+            ),
+            "su-dung-bot/muc-b.md": entry("muc-b", questions=["a b", "c d", "e f"]).replace(
+                'sources = [{ document = "171/2025/NĐ-CP", article = "Điều 16 khoản 3" }]',
+                "sources = []",
+            ),
+        },
+    )
     [problem] = errors(root)
     assert "muc-a.md" in problem and "căn cứ" in problem
 
 
 def test_duplicate_ids_and_phrasings(tmp_path):
-    root = make_kb(tmp_path, {
-        "t/muc-a.md": entry(),
-        "u/muc-a.md": entry(questions=["khác một", "khác hai", "Câu hỏi MỘT"]),
-    })
+    root = make_kb(
+        tmp_path,
+        {
+            "t/muc-a.md": entry(),
+            "u/muc-a.md": entry(questions=["khác một", "khác hai", "Câu hỏi MỘT"]),
+        },
+    )
     problems = errors(root)
     assert any("id 'muc-a' trùng" in p for p in problems)
     assert any("câu hỏi trùng ở mục 'muc-a': Câu hỏi MỘT" in p for p in problems)
@@ -114,11 +131,14 @@ def test_too_long_answer(tmp_path):
 def test_replaced_document_needs_historical_mark_and_current_successor(tmp_path):
     old_only = ['{ document = "101/2017/NĐ-CP", article = "toàn văn" }']
     both = [*old_only, '{ document = "171/2025/NĐ-CP", article = "Điều 41 khoản 2" }']
-    root = make_kb(tmp_path, {
-        "t/muc-a.md": entry(sources=old_only),
-        "t/muc-b.md": entry("muc-b", ["x một", "x hai", "x ba"], old_only, extra="historical = true"),
-        "t/muc-c.md": entry("muc-c", ["y một", "y hai", "y ba"], both, extra="historical = true"),
-    })
+    root = make_kb(
+        tmp_path,
+        {
+            "t/muc-a.md": entry(sources=old_only),
+            "t/muc-b.md": entry("muc-b", ["x một", "x hai", "x ba"], old_only, extra="historical = true"),
+            "t/muc-c.md": entry("muc-c", ["y một", "y hai", "y ba"], both, extra="historical = true"),
+        },
+    )
     problems = errors(root)
     assert any("muc-a.md" in p and "không đánh dấu historical" in p for p in problems)
     assert any("muc-b.md" in p and "văn bản đang có hiệu lực" in p for p in problems)
@@ -146,8 +166,8 @@ def test_malformed_entries_are_reported(tmp_path, text, message):
 
 
 def test_documents_file_problems(tmp_path):
-    documents = DOCUMENTS + '\n[[document]]\nnumber = "57-QĐ/TW"\nkind = "Quy định"\ntitle = "x"\nissuer = "y"\nstatus = "replaced"\n'
-    documents += '\n[[document]]\nnumber = "9/2020/NĐ-CP"\nkind = "Nghị định"\ntitle = "x"\nissuer = "y"\nstatus = "old"\n'
+    template = '\n[[document]]\nnumber = "{}"\nkind = "Quy định"\ntitle = "x"\nissuer = "y"\nstatus = "{}"\n'
+    documents = DOCUMENTS + template.format("57-QĐ/TW", "replaced") + template.format("9/2020/NĐ-CP", "old")
     root = make_kb(tmp_path, {"t/muc-a.md": entry()}, documents)
     problems = errors(root)
     assert any("57-QĐ/TW đã bị thay thế nhưng thiếu 'replaced_by'" in p for p in problems)

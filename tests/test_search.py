@@ -50,6 +50,11 @@ def test_any_text_ends_in_one_of_three_outcomes(index, text):
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.sampled_from(["bồi", "dưỡng", "llct", "nđ", "171", "/", "-", "qđ", "tw", "2025", "ơi", " "]), max_size=30))
+@given(
+    st.lists(
+        st.sampled_from(["bồi", "dưỡng", "llct", "nđ", "171", "/", "-", "qđ", "tw", "2025", "ơi", " "]),
+        max_size=30,
+    )
+)
 def test_domain_word_salad_is_handled(index, words):
     assert search(index, " ".join(words)).outcome in OUTCOMES
