@@ -74,6 +74,7 @@ class Analyzer:
         documents: dict[str, Document],
         synonyms: tuple[Synonym, ...],
         fillers: tuple[str, ...],
+        trailing: tuple[str, ...] = (),
     ) -> None:
         self._doc_keys = {number: _doc_key(doc) for number, doc in documents.items()}
         self._rules = self._build_rules(synonyms)
@@ -81,6 +82,7 @@ class Analyzer:
         self._rule_words = {word for variant in self._rules for word in variant}
         self._fillers = {tuple(fold(f).split()) for f in fillers}
         self._longest_filler = max((len(f) for f in self._fillers), default=1)
+        self._trailing = {fold(t) for t in trailing}
         self._vocabulary: dict[str, int] = {}
         self._vocabulary_list: list[str] = []
         self._pairs: frozenset[str] = frozenset()
@@ -133,7 +135,7 @@ class Analyzer:
         unknown: list[str] = []
         if correct:
             words, corrected, unknown = self._correct(words)
-        kept = self._drop_fillers(self._rewrite(words))
+        kept = self._drop_fillers(self._rewrite(self._drop_trailing(words)))
         pairs = tuple(f"{a} {b}" for a, b in pairwise(kept))
         documents_terms = tuple(DOC_PREFIX + d for d in documents)
         return Terms(tuple(kept), pairs, documents_terms, frozenset(corrected), tuple(unknown))
@@ -153,6 +155,13 @@ class Analyzer:
                 out.append((words[i], False))
                 i += 1
         return out
+
+    def _drop_trailing(self, words: list[str]) -> list[str]:
+        """Drop question particles at the end ("... có phải đền bù không ạ")."""
+        end = len(words)
+        while end and words[end - 1] in self._trailing:
+            end -= 1
+        return words[:end]
 
     def _drop_fillers(self, words: list[tuple[str, bool]]) -> list[str]:
         kept: list[str] = []
@@ -196,13 +205,17 @@ class Analyzer:
         telex = telex_candidate(word)
         if telex and telex in known:
             return [telex]
-        for cut in range(2, len(word) - 1):  # words run together: "boiduong"
+        for cut in range(2, len(word) - 1) if len(word) >= 6 else ():  # run together: "boiduong"
             if word[:cut] in known and word[cut:] in known:
                 return [word[:cut], word[cut:]]
-        if len(word) < 3:
-            return []
+        undoubled = re.sub(r"(.)\1+", r"\1", word)  # "họcc", "bãii"
+        if undoubled != word and undoubled in known:
+            return [undoubled]
         # Vietnamese syllables are short and dense: a one-letter change of a short word is
-        # often another real word, so short words are fixed only where a neighbour confirms it.
+        # usually another real word, so only longer words get a guess, confirmed by a neighbour
+        # when there is a choice.
+        if len(word) < 5:
+            return []
         limit = 2 if len(word) >= 8 else 1
         matches = process.extract(
             word, self._vocabulary_list, scorer=OSA.distance, processor=None, score_cutoff=limit, limit=8
@@ -211,8 +224,7 @@ class Analyzer:
         scored = []
         for candidate, distance, _ in matches:
             in_pair = f"{previous} {candidate}" in self._pairs or f"{candidate} {following}" in self._pairs
-            if len(word) >= 5 or in_pair:
-                scored.append((distance, not in_pair, -known[candidate], candidate))
+            scored.append((distance, not in_pair, -known[candidate], candidate))
         if not scored or (min(scored)[3],) in self._fillers:
             return []
         return [min(scored)[3]]

@@ -62,14 +62,14 @@ def check(root: Path = BUNDLED) -> tuple[KnowledgeBase, list[Problem]]:
     """Load what loads and list every problem found."""
     problems: list[Problem] = []
     documents = _load_documents(root / "documents.toml", problems)
-    synonyms, fillers = _load_synonyms(root / "synonyms.toml", problems)
+    synonyms, fillers, trailing = _load_synonyms(root / "synonyms.toml", problems)
     entries = [
         entry
         for path in sorted((root / "content").rglob("*.md"))
         if (entry := _load_entry(path, root / "content", problems)) is not None
     ]
     _check_entries(entries, documents, problems)
-    kb = KnowledgeBase(tuple(entries), documents, synonyms, fillers)
+    kb = KnowledgeBase(tuple(entries), documents, synonyms, fillers, trailing)
     return kb, problems
 
 
@@ -147,7 +147,9 @@ def _load_documents(path: Path, problems: list[Problem]) -> dict[str, Document]:
     return documents
 
 
-def _load_synonyms(path: Path, problems: list[Problem]) -> tuple[tuple[Synonym, ...], tuple[str, ...]]:
+def _load_synonyms(
+    path: Path, problems: list[Problem]
+) -> tuple[tuple[Synonym, ...], tuple[str, ...], tuple[str, ...]]:
     data = _read_toml(path, problems) or {}
     synonyms = []
     for raw in data.get("synonym", []):
@@ -156,8 +158,8 @@ def _load_synonyms(path: Path, problems: list[Problem]) -> tuple[tuple[Synonym, 
             problems.append(Problem(path, _line_of(path, str(canonical)), "nhóm từ đồng nghĩa hỏng"))
             continue
         synonyms.append(Synonym(canonical, tuple(variants)))
-    fillers = data.get("fillers", {}).get("phrases", [])
-    return tuple(synonyms), tuple(fillers)
+    fillers = data.get("fillers", {})
+    return tuple(synonyms), tuple(fillers.get("phrases", [])), tuple(fillers.get("trailing", []))
 
 
 def _split_front_matter(text: str) -> tuple[str, str, int] | None:

@@ -78,6 +78,7 @@ class KnowledgeBase:
     documents: dict[str, Document]
     synonyms: tuple[Synonym, ...] = ()
     fillers: tuple[str, ...] = ()
+    trailing: tuple[str, ...] = ()  # question particles, filler only at the end of a question
     by_id: dict[str, Entry] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -14,7 +14,9 @@ Outcome = Literal["answer", "suggest", "decline"]
 TITLE_WEIGHT, QUESTION_WEIGHT, TAG_WEIGHT, BODY_WEIGHT, DOC_WEIGHT = 2.0, 1.0, 1.5, 0.3, 1.5
 K1, B = 1.2, 0.5
 CANDIDATES = 20
-ANSWER_AT, SUGGEST_AT, MARGIN = 0.50, 0.30, 0.06
+ANSWER_AT, SUGGEST_AT, MARGIN = 0.50, 0.34, 0.06
+W_RELEVANCE, W_COVERAGE, W_PAIRS, W_PHRASING, W_RECALL = 0.1, 0.1, 0.3, 0.1, 0.4
+W_DOCUMENT = 0.4
 MAX_SUGGESTIONS = 3
 CORRECTED_CREDIT = 0.8  # a word we had to guess counts a little less
 BODY_CREDIT = 0.5  # a word only in the body is incidental more often than not
@@ -55,6 +57,8 @@ class _Doc:
     length: float
     head: frozenset[str]  # words of the title, phrasings and tags: what the entry is about
     body: frozenset[str]
+    head_pairs: frozenset[str]
+    about: frozenset[str]  # document terms of the entry's first source: the document it is about
     phrasings: tuple[frozenset[str], ...]
 
 
@@ -63,7 +67,7 @@ class Index:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
-        self.analyzer = Analyzer(kb.documents, kb.synonyms, kb.fillers)
+        self.analyzer = Analyzer(kb.documents, kb.synonyms, kb.fillers, kb.trailing)
         self._docs = [self._document(entry) for entry in kb.entries]
         self._postings: dict[str, list[tuple[int, float]]] = {}
         for number, doc in enumerate(self._docs):
@@ -86,16 +90,29 @@ class Index:
         phrasings = []
         head: set[str] = set()
         body: set[str] = set()
+        head_pairs: set[str] = set()
         for text, weight in fields:
             terms = self.analyzer.analyze(text)
             for term in (*terms.words, *terms.pairs, *terms.documents):
                 weights[term] += weight
             (body if weight == BODY_WEIGHT else head).update(terms.words)
+            if weight != BODY_WEIGHT:
+                head_pairs.update(terms.pairs)
             if weight in (TITLE_WEIGHT, QUESTION_WEIGHT):
                 phrasings.append(frozenset(terms.words))
         for source in entry.sources:
             weights[DOC_PREFIX + source.document] += DOC_WEIGHT
-        return _Doc(entry, weights, sum(weights.values()), frozenset(head), frozenset(body), tuple(phrasings))
+        about = frozenset(DOC_PREFIX + s.document for s in entry.sources[:1])
+        return _Doc(
+            entry,
+            weights,
+            sum(weights.values()),
+            frozenset(head),
+            frozenset(body),
+            frozenset(head_pairs),
+            about,
+            tuple(phrasings),
+        )
 
     def idf(self, term: str) -> float:
         """Inverse document frequency; words never seen weigh like rare ones."""
@@ -139,10 +156,26 @@ def _score(index: Index, terms: Terms, number: int, relevance: float) -> float:
     doc = index._docs[number]
     words = set(terms.words)
     coverage = _coverage(index, terms, doc) if words or terms.unknown else 1.0
-    if terms.documents and not set(terms.documents) & set(doc.weights):
-        coverage *= 0.7
+    pairs = _pair_coverage(index, terms, doc)
     phrasing = max((_jaccard(index, words, p) for p in doc.phrasings), default=0.0)
-    return round(0.35 * min(relevance * 2, 1.0) + 0.4 * coverage + 0.25 * phrasing, 4)
+    recall = max((_recall(index, words, p) for p in doc.phrasings), default=0.0)
+    score = (
+        W_RELEVANCE * min(relevance * 2, 1.0) + W_COVERAGE * coverage + W_PAIRS * pairs
+        + W_PHRASING * phrasing + W_RECALL * recall
+    )  # fmt: skip
+    if terms.documents:  # the user named a document: being about it matters most
+        named = set(terms.documents)
+        about = 1.0 if named & doc.about else 0.5 if named & set(doc.weights) else 0.0
+        score = (1 - W_DOCUMENT) * score + W_DOCUMENT * about
+    return round(score, 4)
+
+
+def _pair_coverage(index: Index, terms: Terms, doc: _Doc) -> float:
+    """Share of the query's word pairs that the entry's phrasings also contain; 1 without pairs."""
+    if not terms.pairs:
+        return 1.0 if terms.words else 0.0
+    total = sum(index.idf(p) for p in set(terms.pairs))
+    return sum(index.idf(p) for p in set(terms.pairs) if p in doc.head_pairs) / total
 
 
 def _coverage(index: Index, terms: Terms, doc: _Doc) -> float:
@@ -162,6 +195,12 @@ def _jaccard(index: Index, query: set[str], phrasing: frozenset[str]) -> float:
     if not union:
         return 0.0
     return sum(index.idf(w) for w in query & phrasing) / sum(index.idf(w) for w in union)
+
+
+def _recall(index: Index, query: set[str], phrasing: frozenset[str]) -> float:
+    """How much of a phrasing's meaning the query contains; extra words in the query do not count."""
+    total = sum(index.idf(w) for w in phrasing)
+    return sum(index.idf(w) for w in query & phrasing) / total if total else 0.0
 
 
 def _outcome(hits: list[Hit]) -> Outcome:

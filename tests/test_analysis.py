@@ -30,13 +30,29 @@ def test_document_numbers_are_understood(index, text, expected):
 
 
 def test_abbreviations_expand_and_fillers_go(index):
-    terms = index.analyzer.analyze("cho em hoi hoc tc llct can dk gi a")
+    terms = index.analyzer.analyze("cho em hoi hoc tc llct dk gi a")
     assert terms.words == ("hoc", "trung", "cap", "ly", "luan", "chinh", "tri", "dieu", "kien")
+
+
+def test_fillers_never_eat_words_that_fold_alike(index):
+    # "cần" = "cán" (bộ), "chị" = "chi" (phí), "đang" = "Đảng", "bị" = "bí" (thư) once folded
+    words = index.analyzer.analyze("cán bộ chi phí đảng bí thư").words
+    assert words == ("can", "bo", "chi", "phi", "dang", "bi", "thu")
+
+
+def test_question_particles_go_only_at_the_end(index):
+    assert index.analyzer.analyze("có phải đền bù không ạ").words == ("co", "phai", "den", "bu")
+    assert "khong" in index.analyzer.analyze("trường hợp không phải đền bù").words
 
 
 def test_rewritten_words_survive_filler_removal(index):
     # "không" is filler, but not inside "không hoàn thành nhiệm vụ"
     assert "khong" in index.analyzer.analyze("xep loai ko hoan thanh nhiem vu").words
+
+
+def test_short_words_are_not_guessed_into_other_words(index):
+    # "nấu", "hôm" and "xăng" are one letter from domain words; guessing them invents matches
+    assert index.analyzer.analyze("nau pho hom nay gia xang", correct=True).unknown == ("nau", "hom", "xang")
 
 
 def test_typos_telex_and_run_together_words_are_corrected(index):
