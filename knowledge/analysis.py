@@ -1,7 +1,10 @@
 """Turn a question or an entry's text into search terms: documents named, words, word pairs."""
 
 import re
+from bisect import bisect
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import pairwise
 
 from rapidfuzz import process
@@ -27,15 +30,17 @@ _KIND_WORDS = {
     "cong van": ("cong van",),
 }
 _KIND = "|".join(sorted(map(re.escape, _KIND_WORDS), key=len, reverse=True))
-_DOC_PATTERNS = (
-    # "171/2025/NĐ-CP", "171/2025", "03/CV-BCĐ"
-    re.compile(r"\b(?:(" + _KIND + r")\s*(?:so\s*)?)?(\d{1,4})\s*/\s*(\d{4}|[a-z]+)(?:\s*/\s*[a-z0-9-]+)?"),
-    # "350-QĐ/TW", "45-HD/BTCTW"
-    re.compile(r"\b(?:(" + _KIND + r")\s*(?:so\s*)?)?(\d{1,4})\s*-\s*([a-z]+)\s*/\s*[a-z]+"),
-    # "nghị định 171", "qđ 350", "luật số 80"
-    re.compile(r"\b(" + _KIND + r")\s*(?:so\s*)?(\d{1,4})\b()"),
-)
+# A document number is a run of 1-4 digits; what surrounds it says whether and which:
+# "nghị định (số) 171", "171/2025(/NĐ-CP)", "03/CV-BCĐ", "350-QĐ/TW".
+_DIGITS = re.compile(r"([0-9]{1,4})")
+_KIND_BEFORE = re.compile(r"(?:^|(?<=[^a-z0-9]))(" + _KIND + r")\s*(?:so\s*)?$")
+_AFTER_SLASH = re.compile(r"\s*/\s*([0-9]{4}|[a-z]+)(?:\s*/\s*[a-z0-9-]+)?")
+_AFTER_DASH = re.compile(r"\s*-\s*([a-z]+)\s*/\s*[a-z]+")
 _WORD = re.compile(r"[a-z0-9]+")
+_DIGIT = re.compile(r"[0-9]")  # no document number without one
+MARKER = "\x00"  # between texts analysed together: no word, rule or filler contains it
+_PUNCTUATION = str.maketrans({chr(c): " " for c in range(1, 128) if not chr(c).isalnum()})
+_SEPARATOR = f" {MARKER} "
 DOC_PREFIX = "§"
 
 
@@ -44,10 +49,14 @@ class Terms:
     """The search terms of one text."""
 
     words: tuple[str, ...]
-    pairs: tuple[str, ...]
     documents: tuple[str, ...]
     corrected: frozenset[str] = field(default_factory=frozenset)
     unknown: tuple[str, ...] = ()
+
+    @cached_property
+    def pairs(self) -> tuple[str, ...]:
+        """Adjacent words, "a b": they tell "trung cấp" from "cao cấp"."""
+        return tuple(map(" ".join, pairwise(self.words)))
 
 
 @dataclass(frozen=True)
@@ -66,6 +75,61 @@ def _doc_key(document: Document) -> _DocKey:
     return _DocKey(number.group(0) if number else folded, year.group(1) if year else "", kinds)
 
 
+def _alternation(phrases: Iterable[str]) -> str:
+    """A regex matching any of the phrases, longest first, factored as a trie so it stays fast."""
+    trie: dict = {}
+    for phrase in phrases:
+        node = trie
+        for char in phrase:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:
+        branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return pattern(trie) or "(?!)"
+
+
+# Numbers worth a closer look: followed by "/" or "-", or preceded by a kind of document.
+_CANDIDATES = (
+    re.compile(r"(?<![a-z0-9])([0-9]{1,4})(?![0-9])\s*[/-]"),
+    re.compile(r"(?<![a-z0-9])(?:" + _alternation(_KIND_WORDS) + r")\s*(?:so\s*)?([0-9]{1,4})(?![0-9])"),
+)
+
+
+def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern:
+    """Whole-word, lower-case matches of any phrase in a space-padded line; upper-case words never match.
+
+    The leading literal space lets the regex engine jump from word to word instead of trying
+    every character.
+    """
+    return re.compile(" " + _alternation(phrases) + "(?= )")
+
+
+def _terms(
+    words: list[str], documents: list[str], corrected: set[str] = frozenset(), unknown: list[str] = ()
+) -> Terms:
+    return Terms(
+        tuple(words),
+        tuple(DOC_PREFIX + d for d in documents),
+        frozenset(corrected),
+        tuple(unknown),
+    )
+
+
+def _cut(text: str, spans: list[tuple[int, int, list[str]]]) -> str:
+    """The text with each span replaced by a space."""
+    pieces, end = [], 0
+    for start, stop, _ in spans:
+        pieces += [text[end:start], " "]
+        end = stop
+    return "".join([*pieces, text[end:]])
+
+
 class Analyzer:
     """Folds, finds document numbers, rewrites synonyms, drops filler, fixes typos."""
 
@@ -76,27 +140,33 @@ class Analyzer:
         fillers: tuple[str, ...],
         trailing: tuple[str, ...] = (),
     ) -> None:
-        self._doc_keys = {number: _doc_key(doc) for number, doc in documents.items()}
+        self._doc_keys: dict[str, list[tuple[str, _DocKey]]] = {}
+        for number, document in documents.items():
+            key = _doc_key(document)
+            self._doc_keys.setdefault(key.number.lstrip("0"), []).append((number, key))
         self._rules = self._build_rules(synonyms)
-        self._longest_rule = max((len(k) for k in self._rules), default=1)
-        self._rule_words = {word for variant in self._rules for word in variant}
-        self._fillers = {tuple(fold(f).split()) for f in fillers}
-        self._longest_filler = max((len(f) for f in self._fillers), default=1)
+        self._rule_pattern = _phrase_pattern(self._rules)
+        self._rule_words = {word for variant in self._rules for word in variant.split()}
+        fillers = {" ".join(_WORD.findall(fold(f))) for f in fillers}
+        self._filler_pattern = _phrase_pattern(fillers)
+        self._filler_words = {f for f in fillers if " " not in f}
         self._trailing = {fold(t) for t in trailing}
+        self._trailing_pattern = re.compile(f"(?: (?:{_alternation(self._trailing)}))+(?= {MARKER}| ?$)")
         self._vocabulary: dict[str, int] = {}
         self._vocabulary_list: list[str] = []
-        self._pairs: frozenset[str] = frozenset()
+        self._pairs: Container[str] = frozenset()
 
     @staticmethod
-    def _build_rules(synonyms: tuple[Synonym, ...]) -> dict[tuple[str, ...], tuple[str, ...]]:
-        rules: dict[tuple[str, ...], tuple[str, ...]] = {}
+    def _build_rules(synonyms: tuple[Synonym, ...]) -> dict[str, str]:
+        """Folded variant -> canonical in upper case, which marks rewritten words as protected."""
+        rules: dict[str, str] = {}
         for synonym in synonyms:
-            canonical = tuple(_WORD.findall(fold(synonym.canonical)))
+            canonical = " ".join(_WORD.findall(fold(synonym.canonical))).upper()
             for variant in synonym.variants:
-                rules.setdefault(tuple(_WORD.findall(fold(variant))), canonical)
+                rules.setdefault(" ".join(_WORD.findall(fold(variant))), canonical)
         return rules
 
-    def set_vocabulary(self, counts: dict[str, int], pairs: frozenset[str]) -> None:
+    def set_vocabulary(self, counts: dict[str, int], pairs: Container[str]) -> None:
         """The words of the index with their frequencies, and its word pairs, for typo correction."""
         self._vocabulary = counts
         self._vocabulary_list = [w for w in counts if len(w) >= 2 and not w.isdigit()]
@@ -104,22 +174,30 @@ class Analyzer:
 
     def documents_in(self, folded: str) -> tuple[list[str], str]:
         """Numbers of the documents a folded text names, and the text without them."""
+        spans = self._document_spans(folded)
         found: list[str] = []
-        for pattern in _DOC_PATTERNS:
-            for match in pattern.finditer(folded):
-                kind, number, qualifier = match.group(1), match.group(2), match.group(3)
-                hits = self._resolve(kind, number, qualifier)
-                if hits:
-                    found.extend(h for h in hits if h not in found)
-                    folded = folded.replace(match.group(0), " ", 1)
-        return found, folded
+        for _, _, hits in spans:
+            found.extend(h for h in hits if h not in found)
+        return found, _cut(folded, spans)
+
+    def _document_spans(self, folded: str) -> list[tuple[int, int, list[str]]]:
+        """Where a folded text names documents, and which."""
+        starts = sorted({m.start(1) for pattern in _CANDIDATES for m in pattern.finditer(folded)})
+        spans = []
+        for start in starts:
+            number = _DIGITS.match(folded, start)
+            before = _KIND_BEFORE.search(folded, max(0, start - 20), start)
+            after = _AFTER_SLASH.match(folded, number.end()) or _AFTER_DASH.match(folded, number.end())
+            hits = self._resolve(before and before.group(1), number.group(1), after.group(1) if after else "")
+            if hits and (before or after) and not (spans and spans[-1][1] > start):
+                end = after.end() if after else number.end()
+                spans.append((before.start() if before else start, end, hits))
+        return spans
 
     def _resolve(self, kind: str | None, number: str, qualifier: str) -> list[str]:
         wanted_kinds = _KIND_WORDS.get(kind or "", ())
         hits = []
-        for doc_number, key in self._doc_keys.items():
-            if key.number.lstrip("0") != number.lstrip("0"):
-                continue
+        for doc_number, key in self._doc_keys.get(number.lstrip("0"), ()):
             if qualifier and qualifier != key.year and qualifier not in key.kinds:
                 continue
             if wanted_kinds and not set(wanted_kinds) & set(key.kinds):
@@ -129,53 +207,47 @@ class Analyzer:
 
     def analyze(self, text: str, correct: bool = False) -> Terms:
         """Search terms of a text; `correct` fixes unknown words (for queries, not entries)."""
-        documents, rest = self.documents_in(fold(text))
-        words = _WORD.findall(rest)
+        documents, words = self._words(fold(text))
         corrected: set[str] = set()
         unknown: list[str] = []
         if correct:
             words, corrected, unknown = self._correct(words)
-        kept = self._drop_fillers(self._rewrite(self._drop_trailing(words)))
-        pairs = tuple(f"{a} {b}" for a, b in pairwise(kept))
-        documents_terms = tuple(DOC_PREFIX + d for d in documents)
-        return Terms(tuple(kept), pairs, documents_terms, frozenset(corrected), tuple(unknown))
+        [kept] = self._normalize([words])
+        return _terms(kept, documents, corrected, unknown)
 
-    def _rewrite(self, words: list[str]) -> list[tuple[str, bool]]:
-        """Apply synonym rules, longest first; rewritten words are protected from filler removal."""
-        out: list[tuple[str, bool]] = []
-        i = 0
-        while i < len(words):
-            for size in range(min(self._longest_rule, len(words) - i), 0, -1):
-                canonical = self._rules.get(tuple(words[i : i + size]))
-                if canonical is not None:
-                    out.extend((w, True) for w in canonical)
-                    i += size
-                    break
-            else:
-                out.append((words[i], False))
-                i += 1
-        return out
+    def analyze_many(self, texts: list[str]) -> list[Terms]:
+        """Terms of several texts, with one pass of each regex over them all (for building the index)."""
+        parts = [self._words(folded) for folded in fold(_SEPARATOR.join(texts)).split("\x00")]
+        kept = self._normalize([words for _, words in parts])
+        return [_terms(words, documents) for words, (documents, _) in zip(kept, parts, strict=True)]
 
-    def _drop_trailing(self, words: list[str]) -> list[str]:
-        """Drop question particles at the end ("... có phải đền bù không ạ")."""
-        end = len(words)
-        while end and words[end - 1] in self._trailing:
-            end -= 1
-        return words[:end]
+    def analyze_corpus(self, texts: list[str]) -> tuple[list[str], list[tuple[int, str]]]:
+        """Words of many texts in one list with MARKER between texts, and (text number, document term)
+        for every document they name: the index's fast path, a few passes of C over one string."""
+        folded = fold(f" {MARKER} ".join(texts))
+        spans = self._document_spans(folded)
+        markers = [m.start() for m in re.finditer(MARKER, folded)] if spans else []
+        documents = [(bisect(markers, start), DOC_PREFIX + hit) for start, _, hits in spans for hit in hits]
+        line = f" {' '.join(_cut(folded, spans).translate(_PUNCTUATION).split())} "
+        line = self._trailing_pattern.sub("", line)
+        line = self._rule_pattern.sub(lambda match: " " + self._rules[match.group(0)[1:]], line)
+        return self._filler_pattern.sub("", line).lower().split(), documents
 
-    def _drop_fillers(self, words: list[tuple[str, bool]]) -> list[str]:
-        kept: list[str] = []
-        i = 0
-        while i < len(words):
-            for size in range(min(self._longest_filler, len(words) - i), 0, -1):
-                span = words[i : i + size]
-                if not any(p for _, p in span) and tuple(w for w, _ in span) in self._fillers:
-                    i += size
-                    break
-            else:
-                kept.append(words[i][0])
-                i += 1
-        return kept
+    def _words(self, folded: str) -> tuple[list[str], list[str]]:
+        documents, rest = self.documents_in(folded) if _DIGIT.search(folded) else ([], folded)
+        return documents, _WORD.findall(rest)
+
+    def _normalize(self, texts: list[list[str]]) -> list[list[str]]:
+        """Drop the particles that end each text, rewrite synonyms, drop filler."""
+        for words in texts:
+            while words and words[-1] in self._trailing:
+                words.pop()
+        # One regex pass each, in C: the synonym rules (their output in upper case, so that the
+        # filler pass cannot match it), then the filler.
+        line = f" {_SEPARATOR.join(' '.join(words) for words in texts)} "
+        line = self._rule_pattern.sub(lambda match: " " + self._rules[match.group(0)[1:]], line)
+        line = self._filler_pattern.sub("", line).lower()
+        return [part.split() for part in line.split("\x00")]
 
     def _correct(self, words: list[str]) -> tuple[list[str], set[str], list[str]]:
         """Replace unknown words by the nearest known spelling when the guess is safe.
@@ -187,7 +259,7 @@ class Analyzer:
         corrected: set[str] = set()
         unknown: list[str] = []
         for position, word in enumerate(words):
-            if word in known or word in self._rule_words or word.isdigit() or (word,) in self._fillers:
+            if word in known or word in self._rule_words or word.isdigit() or word in self._filler_words:
                 out.append(word)
                 continue
             neighbours = (out[-1] if out else "", words[position + 1] if position + 1 < len(words) else "")
@@ -225,6 +297,6 @@ class Analyzer:
         for candidate, distance, _ in matches:
             in_pair = f"{previous} {candidate}" in self._pairs or f"{candidate} {following}" in self._pairs
             scored.append((distance, not in_pair, -known[candidate], candidate))
-        if not scored or (min(scored)[3],) in self._fillers:
+        if not scored or min(scored)[3] in self._filler_words:
             return []
         return [min(scored)[3]]

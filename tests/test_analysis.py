@@ -62,3 +62,7 @@ def test_typos_telex_and_run_together_words_are_corrected(index):
 
 def test_abbreviations_are_not_mistaken_for_typos(index):
     assert index.analyzer.analyze("llct", correct=True).words == ("ly", "luan", "chinh", "tri")
+
+
+def test_document_numbers_written_without_a_space(index):
+    assert docs(index, "nđ171 quy định gì") == ["171/2025/NĐ-CP"]

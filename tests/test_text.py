@@ -1,3 +1,8 @@
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from knowledge.text import fold, telex_candidate, tokens
 
 
@@ -23,3 +28,31 @@ def test_tokens_split_on_punctuation():
 def test_telex_candidate_strips_one_trailing_tone_letter():
     assert telex_candidate("hocj") == "hoc"
     assert telex_candidate("hoc") is None
+
+
+def reference_fold(text: str) -> str:
+    """The definition: NFC, drop zero-width, lower, đ -> d, strip every mark, one space."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFC", text).lower().replace("đ", "d")
+    text = "".join(ch for ch in text if ch not in "\u200b\u200c\u200d\u2060\ufeff\u00ad")
+    bare = "".join(ch for ch in unicodedata.normalize("NFD", text) if unicodedata.category(ch) != "Mn")
+    return " ".join(bare.split())
+
+
+VIETNAMESE = (
+    "aăâbcdđeêghiklmnoôơpqrstuưvxyAĂÂĐÊÔƠƯ áàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ"
+)
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=VIETNAMESE + " ,.?/-0123456789\u0300\u0301\u0323\u200b", max_size=80))
+def test_fold_matches_the_definition_on_vietnamese(text):
+    assert fold(text) == reference_fold(text)
+
+
+@settings(max_examples=1000)
+@given(st.text(max_size=80))
+def test_fold_gives_ascii_and_the_same_words_on_any_text(text):
+    assert fold(text).isascii()
+    assert tokens(text) == re.findall(r"[a-z0-9]+", reference_fold(text))

@@ -1,0 +1,226 @@
+"""The search index: BM25 postings as compact arrays, built in vectorised segments of entries."""
+
+import math
+from array import array
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import compress
+
+import numpy as np
+
+from knowledge.analysis import DOC_PREFIX, MARKER, Analyzer, Terms
+from knowledge.model import Entry, KnowledgeBase
+
+# Field weights: a question phrasing says what an entry answers better than its body does.
+TITLE_WEIGHT, QUESTION_WEIGHT, TAG_WEIGHT, BODY_WEIGHT, DOC_WEIGHT = 2.0, 1.0, 1.5, 0.3, 1.5
+K1, B = 1.2, 0.5
+CANDIDATES = 20
+FEATURE_CACHE = 4096  # entries whose phrasing features are kept between queries
+SEGMENT_SIZE = 512  # entries analysed together and kept as one segment of postings
+PAIR_FACTOR = 0x9E3779B97F4A7C15  # odd 64-bit multipliers that mix a hash before an xor
+ENTRY_FACTOR = 0xC2B2AE3D27D4EB4F
+MARKER_ID = 0
+
+
+@dataclass(frozen=True)
+class Features:
+    """What one entry is about, for judging a candidate; computed only for candidates."""
+
+    head: frozenset[str]  # words of the title, phrasings and tags
+    body: frozenset[str]
+    head_pairs: frozenset[str]
+    cited: frozenset[str]  # document terms of every source and every document named in its text
+    about: frozenset[str]  # document term of the first source: the document it is about
+    phrasings: tuple[tuple[frozenset[str], float], ...]  # words and their total idf
+
+
+def pair_keys(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Keys of word pairs from the words' hashes (uint64, wrapping)."""
+    return first * np.uint64(PAIR_FACTOR) ^ second
+
+
+def pair_key(pair: str) -> int:
+    """The key of one pair "a b", equal to what pair_keys gives for it."""
+    first, second = pair.split(" ", 1)
+    return (hash(first) % 2**64 * PAIR_FACTOR % 2**64) ^ (hash(second) % 2**64)
+
+
+class _TermIds(dict):
+    """Term -> dense id, giving the next id to a term seen for the first time."""
+
+    def __missing__(self, term: str) -> int:
+        self[term] = len(self)
+        return self[term]
+
+
+class _PairTable:
+    """Word pairs of the entries' titles, phrasings and tags: sorted keys and their idf."""
+
+    def __init__(self, keys: np.ndarray, entry_count: int) -> None:
+        self.keys, counts = np.unique(keys, return_counts=True)
+        self.idf = np.log(1 + (entry_count - counts + 0.5) / (counts + 0.5))
+
+    def slot(self, pair: str) -> int:
+        """Position of a pair ("a b"), or -1."""
+        key = np.uint64(pair_key(pair))
+        position = int(np.searchsorted(self.keys, key))
+        return position if position < len(self.keys) and self.keys[position] == key else -1
+
+    def __contains__(self, pair: str) -> bool:
+        return self.slot(pair) >= 0
+
+
+class _Segment:
+    """Postings of one batch of entries, by term: rows starts[id]:starts[id + 1] hold its entries."""
+
+    def __init__(self, term_ids: np.ndarray, entries: np.ndarray, frequencies: np.ndarray) -> None:
+        self.entries, self.weights = entries, frequencies  # rows sorted by term id, then entry
+        self.starts = np.searchsorted(term_ids, np.arange(int(term_ids.max(initial=-1)) + 2)).astype(np.int32)
+
+    def widen(self, term_count: int) -> np.ndarray:
+        """Extend the starts to every term of the index (terms met later have no rows here)."""
+        self.starts = np.pad(self.starts, (0, term_count + 1 - len(self.starts)), mode="edge")
+        return self.starts
+
+
+class Index:
+    """BM25 over words and cited documents, plus each candidate's features, for one knowledge base."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.analyzer = Analyzer(kb.documents, kb.synonyms, kb.fillers, kb.trailing)
+        total = len(kb.entries)
+        self._unknown_idf = math.log(1 + (max(total, 1) + 0.5) / 0.5) * 0.6
+        self._term_ids = _TermIds({MARKER: MARKER_ID})
+        pairs: list[np.ndarray] = []
+        self._segments = [self._segment(start, pairs) for start in range(0, total, SEGMENT_SIZE)]
+        self._pairs = _PairTable(np.concatenate(pairs or [np.empty(0, np.uint64)]), total)
+        frequency = self._finish_segments(total)
+        words = [t for t in self._term_ids if t != MARKER and not t.startswith(DOC_PREFIX)]
+        self._word_idf = {w: float(self._idf[self._term_ids[w]]) for w in words}
+        self.analyzer.set_vocabulary({w: int(frequency[self._term_ids[w]]) for w in words}, self._pairs)
+        self.features = lru_cache(maxsize=FEATURE_CACHE)(self._features)
+
+    def _fields(self, entry: Entry) -> list[tuple[str, float]]:
+        fields = [(entry.title, TITLE_WEIGHT), *((q, QUESTION_WEIGHT) for q in entry.questions)]
+        return fields + [(tag, TAG_WEIGHT) for tag in entry.tags] + [(entry.body, BODY_WEIGHT)]
+
+    def _segment(self, start: int, pairs: list[np.ndarray]) -> _Segment:
+        """Postings of the entries from `start` on; the keys of their word pairs go to `pairs`."""
+        entries = self.kb.entries[start : start + SEGMENT_SIZE]
+        texts, text_entry, text_weight = [], array("i"), array("f")
+        sources = []  # a source counts as a document named in an empty text of its own
+        for number, entry in enumerate(entries, start):
+            fields = self._fields(entry) + [("", DOC_WEIGHT)] * len(entry.sources)
+            sources += [(len(texts) + len(fields) - len(entry.sources) + k, DOC_PREFIX + s.document)
+                        for k, s in enumerate(entry.sources)]  # fmt: skip
+            for text, weight in fields:
+                texts.append(text)
+                text_entry.append(number)
+                text_weight.append(weight)
+        words, documents = self.analyzer.analyze_corpus(texts)
+        documents += sources
+        ids = np.fromiter(map(self._term_ids.__getitem__, words), np.int64, len(words))
+        is_word = ids != MARKER_ID
+        text = np.cumsum(~is_word)  # which text each word comes from
+        owner, weight = np.frombuffer(text_entry, np.int32), np.frombuffer(text_weight, np.float32)
+        named = np.array([n for n, _ in documents], np.int64)
+        named_ids = np.fromiter((self._term_ids[t] for _, t in documents), np.int64, len(documents))
+        rows = np.concatenate([ids[is_word] << 32 | owner[text[is_word]], named_ids << 32 | owner[named]])
+        unique_rows, inverse = np.unique(rows, return_inverse=True)
+        frequency = np.bincount(inverse, weights=np.concatenate([weight[text[is_word]], weight[named]]))
+        pairs.append(_pair_keys(words, is_word, text, owner, weight))
+        return _Segment(
+            unique_rows >> 32, (unique_rows & 0xFFFFFFFF).astype(np.int32), frequency.astype(np.float32)
+        )
+
+    def _finish_segments(self, total: int) -> np.ndarray:
+        """Merge the segments into one postings array by term, with BM25 weights; the document frequencies."""
+        term_count = len(self._term_ids)
+        lengths = np.zeros(total, np.float32)
+        frequency = np.zeros(term_count, np.int64)
+        for segment in self._segments:
+            np.add.at(lengths, segment.entries, segment.weights)
+            frequency += np.diff(segment.widen(term_count))
+        average = max(float(lengths.mean()), 1e-9) if total else 1.0
+        self._starts = np.concatenate([[0], np.cumsum(frequency)])
+        self._entries = np.empty(self._starts[-1], np.int32)
+        self._weights = np.empty(self._starts[-1], np.float32)
+        fill = self._starts[:-1].copy()
+        while self._segments:  # segment by segment, freeing each once copied
+            segment = self._segments.pop(0)
+            rows = np.diff(segment.starts)
+            target = np.repeat(fill - segment.starts[:-1], rows) + np.arange(len(segment.entries))
+            norm = 1 - B + B * lengths[segment.entries] / average
+            self._entries[target] = segment.entries
+            self._weights[target] = segment.weights * (K1 + 1) / (segment.weights + K1 * norm)
+            fill += rows
+        self._idf = np.log(1 + (total - frequency + 0.5) / (frequency + 0.5))
+        return frequency
+
+    def _features(self, number: int) -> Features:
+        entry = self.kb.entries[number]
+        head: set[str] = set()
+        body: set[str] = set()
+        head_pairs: set[str] = set()
+        cited = {DOC_PREFIX + s.document for s in entry.sources}
+        phrasings = []
+        fields = self._fields(entry)
+        for (_, weight), terms in zip(
+            fields, self.analyzer.analyze_many([t for t, _ in fields]), strict=True
+        ):
+            cited.update(terms.documents)
+            if weight == BODY_WEIGHT:
+                body.update(terms.words)
+                continue
+            head.update(terms.words)
+            head_pairs.update(terms.pairs)
+            if weight in (TITLE_WEIGHT, QUESTION_WEIGHT):
+                words = frozenset(terms.words)
+                phrasings.append((words, sum(map(self.idf, words))))
+        about = frozenset(DOC_PREFIX + s.document for s in entry.sources[:1])
+        return Features(
+            frozenset(head), frozenset(body), frozenset(head_pairs), frozenset(cited), about, tuple(phrasings)
+        )
+
+    def idf(self, term: str) -> float:
+        """Inverse document frequency of a word, pair or document; never-seen terms weigh like rare ones."""
+        if " " in term:
+            slot = self._pairs.slot(term)
+            return float(self._pairs.idf[slot]) if slot >= 0 else self._unknown_idf
+        if term.startswith(DOC_PREFIX):
+            term_id = self._term_ids.get(term)
+            return float(self._idf[term_id]) if term_id is not None else self._unknown_idf
+        return self._word_idf.get(term, self._unknown_idf)
+
+    def bm25(self, terms: Terms) -> tuple[list[tuple[int, float]], float]:
+        """The best candidates by BM25 over words and documents, and the query's best reachable score."""
+        scores = np.zeros(len(self.kb.entries), dtype=np.float64)
+        # Word pairs are not in the postings, but what the query says in them still counts in the ceiling:
+        # a question whose pairs appear nowhere is about something else.
+        ceiling = sum(self.idf(pair) * (K1 + 1) for pair in terms.pairs)
+        for term in (*terms.words, *terms.documents):
+            term_id = self._term_ids.get(term)
+            idf = float(self._idf[term_id]) if term_id is not None else self._unknown_idf
+            ceiling += idf * (K1 + 1)
+            if term_id is not None:
+                start, end = self._starts[term_id], self._starts[term_id + 1]
+                scores[self._entries[start:end]] += idf * self._weights[start:end]
+        touched = np.flatnonzero(scores)
+        if len(touched) > CANDIDATES:
+            touched = touched[np.argpartition(-scores[touched], CANDIDATES)[:CANDIDATES]]
+        best = sorted(touched.tolist(), key=lambda n: (-scores[n], n))
+        return [(n, float(scores[n])) for n in best], ceiling
+
+
+def _pair_keys(words: list[str], is_word: np.ndarray, text: np.ndarray, owner, weight) -> np.ndarray:
+    """Keys of the word pairs in titles, phrasings and tags, once per entry."""
+    head = is_word & (weight[np.minimum(text, len(weight) - 1)] != BODY_WEIGHT)
+    hashes = np.zeros(len(words), np.uint64)
+    hashes[head] = np.fromiter(map(hash, compress(words, head)), np.int64, int(head.sum())).astype(np.uint64)
+    adjacent = head[:-1] & head[1:]
+    keys = pair_keys(hashes[:-1][adjacent], hashes[1:][adjacent])
+    # One key per entry and pair: mixing the entry into the key makes repeats within an entry equal.
+    per_entry = keys ^ (owner[text[:-1][adjacent]].astype(np.uint64) * np.uint64(ENTRY_FACTOR))
+    _, first = np.unique(per_entry, return_index=True)
+    return keys[first]
