@@ -122,15 +122,16 @@ def wratio_system(kb: KnowledgeBase, threshold: float = WRATIO_THRESHOLD) -> Sys
     texts, owners = phrasings(kb)
 
     def rank(question: str) -> Ranking:
-        matches = process.extract(
-            fold(question), texts, scorer=fuzz.WRatio, processor=None, limit=None
-        )
-        best: dict[str, float] = {}
-        for _, score, position in matches:
-            owner = owners[position]
-            best[owner] = max(best.get(owner, 0.0), score)
+        folded = fold(question)
+        matches = process.extract(folded, texts, scorer=fuzz.WRatio, processor=None, limit=None)
+        # WRatio scores many short phrasings exactly alike (its partial match); plain ratio breaks
+        # those ties, so the baseline is not decided by the order of the entries.
+        best: dict[str, tuple[float, float]] = {}
+        for text, score, position in matches:
+            key = (score, fuzz.ratio(folded, text, processor=None))
+            best[owners[position]] = max(best.get(owners[position], (0.0, 0.0)), key)
         ordered = sorted(best, key=lambda entry_id: best[entry_id], reverse=True)[:TOP_K]
-        top = best[ordered[0]] if ordered else 0.0
+        top = best[ordered[0]][0] if ordered else 0.0
         outcome = "answer" if ordered and top >= threshold else "decline"
         return Ranking(outcome, tuple(ordered), top)
 
