@@ -15,7 +15,7 @@ from knowledge.model import Entry, KnowledgeBase
 TITLE_WEIGHT, QUESTION_WEIGHT, TAG_WEIGHT, BODY_WEIGHT, DOC_WEIGHT = 2.0, 1.0, 1.5, 0.3, 1.5
 K1, B = 1.2, 0.5
 CANDIDATES = 20
-FEATURE_CACHE = 4096  # entries whose phrasing features are kept between queries
+FEATURE_CACHE = 1024  # entries whose features are kept between queries (about 10 KB each)
 SEGMENT_SIZE = 512  # entries analysed together and kept as one segment of postings
 PAIR_FACTOR = 0x9E3779B97F4A7C15  # odd 64-bit multipliers that mix a hash before an xor
 ENTRY_FACTOR = 0xC2B2AE3D27D4EB4F
