@@ -37,10 +37,8 @@ _KIND_BEFORE = re.compile(r"(?:^|(?<=[^a-z0-9]))(" + _KIND + r")\s*(?:so\s*)?$")
 _AFTER_SLASH = re.compile(r"\s*/\s*([0-9]{4}|[a-z]+)(?:\s*/\s*[a-z0-9-]+)?")
 _AFTER_DASH = re.compile(r"\s*-\s*([a-z]+)\s*/\s*[a-z]+")
 _WORD = re.compile(r"[a-z0-9]+")
-_DIGIT = re.compile(r"[0-9]")  # no document number without one
 MARKER = "\x00"  # between texts analysed together: no word, rule or filler contains it
 _PUNCTUATION = str.maketrans({chr(c): " " for c in range(1, 128) if not chr(c).isalnum()})
-_SEPARATOR = f" {MARKER} "
 DOC_PREFIX = "§"
 
 
@@ -108,17 +106,6 @@ def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern:
     every character.
     """
     return re.compile(" " + _alternation(phrases) + "(?= )")
-
-
-def _terms(
-    words: list[str], documents: list[str], corrected: set[str] = frozenset(), unknown: list[str] = ()
-) -> Terms:
-    return Terms(
-        tuple(words),
-        tuple(DOC_PREFIX + d for d in documents),
-        frozenset(corrected),
-        tuple(unknown),
-    )
 
 
 def _cut(text: str, spans: list[tuple[int, int, list[str]]]) -> str:
@@ -207,47 +194,43 @@ class Analyzer:
 
     def analyze(self, text: str, correct: bool = False) -> Terms:
         """Search terms of a text; `correct` fixes unknown words (for queries, not entries)."""
-        documents, words = self._words(fold(text))
-        corrected: set[str] = set()
-        unknown: list[str] = []
-        if correct:
-            words, corrected, unknown = self._correct(words)
-        [kept] = self._normalize([words])
-        return _terms(kept, documents, corrected, unknown)
+        if not correct:
+            return self.analyze_many([text])[0]
+        documents, rest = self.documents_in(fold(text))
+        words, corrected, unknown = self._correct(_WORD.findall(rest))
+        [terms] = self.analyze_many([" ".join(words)])
+        return Terms(
+            terms.words, tuple(DOC_PREFIX + d for d in documents), frozenset(corrected), tuple(unknown)
+        )
 
     def analyze_many(self, texts: list[str]) -> list[Terms]:
-        """Terms of several texts, with one pass of each regex over them all (for building the index)."""
-        parts = [self._words(folded) for folded in fold(_SEPARATOR.join(texts)).split("\x00")]
-        kept = self._normalize([words for _, words in parts])
-        return [_terms(words, documents) for words, (documents, _) in zip(kept, parts, strict=True)]
+        """Terms of each of several texts, analysed together."""
+        words, documents = self.analyze_corpus(texts)
+        per_text: list[list[str]] = [[]]
+        for word in words:
+            if word == MARKER:
+                per_text.append([])
+            else:
+                per_text[-1].append(word)
+        named: list[list[str]] = [[] for _ in texts]
+        for number, document in documents:
+            if document not in named[number]:
+                named[number].append(document)
+        return [Terms(tuple(w), tuple(d)) for w, d in zip(per_text, named, strict=True)]
 
     def analyze_corpus(self, texts: list[str]) -> tuple[list[str], list[tuple[int, str]]]:
         """Words of many texts in one list with MARKER between texts, and (text number, document term)
-        for every document they name: the index's fast path, a few passes of C over one string."""
-        folded = fold(f" {MARKER} ".join(texts))
+        for every document they name: a few passes of C over one string, fast for the whole index."""
+        folded = fold(f" {MARKER} ".join(text.replace(MARKER, " ") for text in texts))
         spans = self._document_spans(folded)
         markers = [m.start() for m in re.finditer(MARKER, folded)] if spans else []
         documents = [(bisect(markers, start), DOC_PREFIX + hit) for start, _, hits in spans for hit in hits]
+        # The particles that end each text go first; then the synonym rules, whose output is in upper
+        # case so that the filler pass cannot match it; then the filler.
         line = f" {' '.join(_cut(folded, spans).translate(_PUNCTUATION).split())} "
         line = self._trailing_pattern.sub("", line)
         line = self._rule_pattern.sub(lambda match: " " + self._rules[match.group(0)[1:]], line)
         return self._filler_pattern.sub("", line).lower().split(), documents
-
-    def _words(self, folded: str) -> tuple[list[str], list[str]]:
-        documents, rest = self.documents_in(folded) if _DIGIT.search(folded) else ([], folded)
-        return documents, _WORD.findall(rest)
-
-    def _normalize(self, texts: list[list[str]]) -> list[list[str]]:
-        """Drop the particles that end each text, rewrite synonyms, drop filler."""
-        for words in texts:
-            while words and words[-1] in self._trailing:
-                words.pop()
-        # One regex pass each, in C: the synonym rules (their output in upper case, so that the
-        # filler pass cannot match it), then the filler.
-        line = f" {_SEPARATOR.join(' '.join(words) for words in texts)} "
-        line = self._rule_pattern.sub(lambda match: " " + self._rules[match.group(0)[1:]], line)
-        line = self._filler_pattern.sub("", line).lower()
-        return [part.split() for part in line.split("\x00")]
 
     def _correct(self, words: list[str]) -> tuple[list[str], set[str], list[str]]:
         """Replace unknown words by the nearest known spelling when the guess is safe.
@@ -273,6 +256,7 @@ class Analyzer:
         return out, corrected, unknown
 
     def _fix(self, word: str, neighbours: tuple[str, str]) -> list[str]:
+        """The word(s) an unknown word most likely stands for, or nothing when unsure."""
         known = self._vocabulary
         telex = telex_candidate(word)
         if telex and telex in known:
