@@ -30,12 +30,7 @@ _KIND_WORDS = {
     "cong van": ("cong van",),
 }
 _KIND = "|".join(sorted(map(re.escape, _KIND_WORDS), key=len, reverse=True))
-# A document number is a run of 1-4 digits; what surrounds it says whether and which:
-# "nghị định (số) 171", "171/2025(/NĐ-CP)", "03/CV-BCĐ", "350-QĐ/TW".
-_DIGITS = re.compile(r"([0-9]{1,4})")
 _KIND_BEFORE = re.compile(r"(?:^|(?<=[^a-z0-9]))(" + _KIND + r")\s*(?:so\s*)?$")
-_AFTER_SLASH = re.compile(r"\s*/\s*([0-9]{4}|[a-z]+)(?:\s*/\s*[a-z0-9-]+)?")
-_AFTER_DASH = re.compile(r"\s*-\s*([a-z]+)\s*/\s*[a-z]+")
 _WORD = re.compile(r"[a-z0-9]+")
 MARKER = "\x00"  # between texts analysed together: no word, rule or filler contains it
 _PUNCTUATION = str.maketrans({chr(c): " " for c in range(1, 128) if not chr(c).isalnum()})
@@ -92,11 +87,13 @@ def _alternation(phrases: Iterable[str]) -> str:
     return pattern(trie) or "(?!)"
 
 
-# Numbers worth a closer look: followed by "/" or "-", or preceded by a kind of document.
-_CANDIDATES = (
-    re.compile(r"(?<![a-z0-9])([0-9]{1,4})(?![0-9])\s*[/-]"),
-    re.compile(r"(?<![a-z0-9])(?:" + _alternation(_KIND_WORDS) + r")\s*(?:so\s*)?([0-9]{1,4})(?![0-9])"),
+# A number with what follows it: "171/2025(/NĐ-CP)", "03/CV-BCĐ", "350-QĐ/TW". A kind of document
+# before it ("nghị định số") is looked for separately, only for these.
+_NUMBERED = re.compile(
+    r"(?<![a-z0-9])([0-9]{1,4})(?![0-9])\s*(?:/\s*([0-9]{4}|[a-z]+)(?:\s*/\s*[a-z0-9-]+)?|-\s*([a-z]+)\s*/\s*[a-z]+)"
 )
+# A kind of document and its number: "nghị định 171", "qđ số 350", "nđ171".
+_NAMED = re.compile(r"(?<![a-z0-9])(" + _alternation(_KIND_WORDS) + r")\s*(?:so\s*)?([0-9]{1,4})(?![0-9])")
 
 
 def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern:
@@ -131,6 +128,7 @@ class Analyzer:
         for number, document in documents.items():
             key = _doc_key(document)
             self._doc_keys.setdefault(key.number.lstrip("0"), []).append((number, key))
+        self._resolved: dict[tuple, list[str]] = {}  # bounded: kinds x 4-digit numbers x qualifiers seen
         self._rules = self._build_rules(synonyms)
         self._rule_pattern = _phrase_pattern(self._rules)
         self._rule_words = {word for variant in self._rules for word in variant.split()}
@@ -138,7 +136,10 @@ class Analyzer:
         self._filler_pattern = _phrase_pattern(fillers)
         self._filler_words = {f for f in fillers if " " not in f}
         self._trailing = {fold(t) for t in trailing}
-        self._trailing_pattern = re.compile(f"(?: (?:{_alternation(self._trailing)}))+(?= {MARKER}| ?$)")
+        # Matched on the reversed line, where each text's end follows a marker: the engine can jump
+        # from marker to marker instead of trying every word.
+        reversed_particles = _alternation(t[::-1] for t in self._trailing)
+        self._trailing_pattern = re.compile(f"{MARKER}(?: (?:{reversed_particles})(?= ))+")
         self._vocabulary: dict[str, int] = {}
         self._vocabulary_list: list[str] = []
         self._pairs: Container[str] = frozenset()
@@ -168,20 +169,31 @@ class Analyzer:
         return found, _cut(folded, spans)
 
     def _document_spans(self, folded: str) -> list[tuple[int, int, list[str]]]:
-        """Where a folded text names documents, and which."""
-        starts = sorted({m.start(1) for pattern in _CANDIDATES for m in pattern.finditer(folded)})
+        """Where a folded text names documents, and which, in order and without overlaps."""
         spans = []
-        for start in starts:
-            number = _DIGITS.match(folded, start)
-            before = _KIND_BEFORE.search(folded, max(0, start - 20), start)
-            after = _AFTER_SLASH.match(folded, number.end()) or _AFTER_DASH.match(folded, number.end())
-            hits = self._resolve(before and before.group(1), number.group(1), after.group(1) if after else "")
-            if hits and (before or after) and not (spans and spans[-1][1] > start):
-                end = after.end() if after else number.end()
-                spans.append((before.start() if before else start, end, hits))
-        return spans
+        for match in _NUMBERED.finditer(folded):
+            number, qualifier = match.group(1), match.group(2) or match.group(3)
+            before = _KIND_BEFORE.search(folded, max(0, match.start() - 20), match.start())
+            if hits := self._resolve(before and before.group(1), number, qualifier):
+                spans.append((before.start() if before else match.start(), match.end(), hits))
+        for match in _NAMED.finditer(folded):
+            if hits := self._resolve(match.group(1), match.group(2), ""):
+                spans.append((match.start(), match.end(), hits))
+        spans.sort(key=lambda span: (span[0], -span[1]))  # at one start, the longest wins
+        kept: list[tuple[int, int, list[str]]] = []
+        for span in spans:
+            if not kept or span[0] >= kept[-1][1]:
+                kept.append(span)
+        return kept
 
     def _resolve(self, kind: str | None, number: str, qualifier: str) -> list[str]:
+        """The documents a kind, a number and a year or issuer can mean."""
+        key = (kind, number, qualifier)
+        if key not in self._resolved:
+            self._resolved[key] = self._match_documents(kind, number, qualifier)
+        return self._resolved[key]
+
+    def _match_documents(self, kind: str | None, number: str, qualifier: str) -> list[str]:
         wanted_kinds = _KIND_WORDS.get(kind or "", ())
         hits = []
         for doc_number, key in self._doc_keys.get(number.lstrip("0"), ()):
@@ -227,8 +239,8 @@ class Analyzer:
         documents = [(bisect(markers, start), DOC_PREFIX + hit) for start, _, hits in spans for hit in hits]
         # The particles that end each text go first; then the synonym rules, whose output is in upper
         # case so that the filler pass cannot match it; then the filler.
-        line = f" {' '.join(_cut(folded, spans).translate(_PUNCTUATION).split())} "
-        line = self._trailing_pattern.sub("", line)
+        line = f"{MARKER} {' '.join(_cut(folded, spans).translate(_PUNCTUATION).split())} {MARKER}"
+        line = self._trailing_pattern.sub(MARKER, line[::-1])[::-1][1:-1]
         line = self._rule_pattern.sub(lambda match: " " + self._rules[match.group(0)[1:]], line)
         return self._filler_pattern.sub("", line).lower().split(), documents
 

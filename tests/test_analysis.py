@@ -66,3 +66,15 @@ def test_abbreviations_are_not_mistaken_for_typos(index):
 
 def test_document_numbers_written_without_a_space(index):
     assert docs(index, "nđ171 quy định gì") == ["171/2025/NĐ-CP"]
+
+
+def test_a_named_and_numbered_reference_is_removed_whole(index):
+    terms = index.analyzer.analyze("nghị định 171/2025 quy định gì về đền bù")
+    assert [d.removeprefix(DOC_PREFIX) for d in terms.documents] == ["171/2025/NĐ-CP"]
+    assert "2025" not in terms.words and "171" not in terms.words
+
+
+def test_question_particles_go_at_the_end_of_each_text_analysed_together(index):
+    first, second = index.analyzer.analyze_many(["có phải đền bù không ạ", "không phải đền bù"])
+    assert first.words == ("co", "phai", "den", "bu")
+    assert second.words == ("khong", "phai", "den", "bu")

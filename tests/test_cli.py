@@ -1,0 +1,78 @@
+"""The command line as an operator or an evaluation script uses it: real processes, real output."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+KEYS = {"outcome", "entry_id", "title", "text", "sources", "score", "suggestions"}
+
+
+def bot(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+
+
+def test_ask_json_prints_exactly_one_object_with_the_documented_keys():
+    result = bot("ask", "--json", "bồi dưỡng bắt buộc mỗi năm bao nhiêu tiết")
+    assert result.returncode == 0, result.stderr
+    [line] = result.stdout.splitlines()
+    answer = json.loads(line)
+    assert set(answer) == KEYS
+    assert answer["outcome"] == "answer"
+    assert answer["entry_id"] == "boi-duong-toi-thieu-40-tiet-moi-nam"
+    assert "40 tiết" in answer["text"] and "Căn cứ: Điều 16 khoản 3" in answer["text"]
+    assert {"document": "171/2025/NĐ-CP", "article": "Điều 16 khoản 3"} in answer["sources"]
+    assert 0 < answer["score"] <= 1
+    assert answer["suggestions"][0]["entry_id"] == answer["entry_id"]
+
+
+def test_ask_json_reads_one_question_per_line_in_order():
+    questions = ["dieu kien hoc trung cap llct", "cách nấu phở bò", "", "chi phí đào tạo"]
+    result = bot("ask", "--json", "-", stdin="\n".join(questions) + "\n")
+    assert result.returncode == 0, result.stderr
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [a["outcome"] for a in answers] == ["answer", "decline", "decline", "suggest"]
+    assert answers[0]["entry_id"] == "doi-tuong-tieu-chuan-trung-cap-llct"
+    assert answers[1] == {
+        **answers[1],
+        "entry_id": None,
+        "title": None,
+        "text": "",
+        "sources": [],
+        "suggestions": [],
+    }
+    assert answers[3]["text"].startswith("Có phải bạn muốn hỏi") and answers[3]["sources"] == []
+    assert 2 <= len(answers[3]["suggestions"]) <= 3
+
+
+def test_ask_prints_the_answer_as_a_user_reads_it():
+    result = bot("ask", "theo nghị định 101 mỗi năm bồi dưỡng bao nhiêu tiết")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Lưu ý: Nghị định 101/2017/NĐ-CP")
+    assert "Căn cứ:" in result.stdout
+
+
+def test_kb_stats_counts_entries_per_topic_and_document():
+    result = bot("kb", "stats")
+    assert result.returncode == 0, result.stderr
+    assert "Mục theo chủ đề:" in result.stdout and "171/2025/NĐ-CP" in result.stdout
+
+
+def test_demo_can_be_scripted_through_stdin():
+    script = "boi duong moi nam bao nhieu tiet\n1\ncách nấu phở bò\n"
+    result = bot("demo", stdin=script)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Bạn: boi duong moi nam bao nhieu tiet" in out
+    assert "40 tiết" in out and "Căn cứ:" in out
+    assert "[1] 👍 Hữu ích" in out
+    assert "(thông báo) Cảm ơn bạn đã góp ý!" in out
+    assert "Xin lỗi, tôi chưa có câu trả lời" in out
