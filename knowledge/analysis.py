@@ -89,11 +89,13 @@ def _alternation(phrases: Iterable[str]) -> str:
 
 # A number with what follows it: "171/2025(/NĐ-CP)", "03/CV-BCĐ", "350-QĐ/TW". A kind of document
 # before it ("nghị định số") is looked for separately, only for these.
+# Both start with a character class, not a lookbehind, so that the regex engine skips ahead on the
+# first character; the word boundary on the left is checked for the few matches (_starts_word).
 _NUMBERED = re.compile(
-    r"(?<![a-z0-9])([0-9]{1,4})(?![0-9])\s*(?:/\s*([0-9]{4}|[a-z]+)(?:\s*/\s*[a-z0-9-]+)?|-\s*([a-z]+)\s*/\s*[a-z]+)"
+    r"([0-9]{1,4})(?![0-9])\s*(?:/\s*([0-9]{4}|[a-z]+)(?:\s*/\s*[a-z0-9-]+)?|-\s*([a-z]+)\s*/\s*[a-z]+)"
 )
 # A kind of document and its number: "nghị định 171", "qđ số 350", "nđ171".
-_NAMED = re.compile(r"(?<![a-z0-9])(" + _alternation(_KIND_WORDS) + r")\s*(?:so\s*)?([0-9]{1,4})(?![0-9])")
+_NAMED = re.compile(r"(" + _alternation(_KIND_WORDS) + r")\s*(?:so\s*)?([0-9]{1,4})(?![0-9])")
 
 
 def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern:
@@ -103,6 +105,11 @@ def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern:
     every character.
     """
     return re.compile(" " + _alternation(phrases) + "(?= )")
+
+
+def _starts_word(text: str, position: int) -> bool:
+    """True when no letter or digit stands just before `position`."""
+    return position == 0 or not text[position - 1].isalnum()
 
 
 def _cut(text: str, spans: list[tuple[int, int, list[str]]]) -> str:
@@ -173,10 +180,14 @@ class Analyzer:
         spans = []
         for match in _NUMBERED.finditer(folded):
             number, qualifier = match.group(1), match.group(2) or match.group(3)
+            if not _starts_word(folded, match.start()) or not self._resolve(None, number, qualifier):
+                continue  # most numbers (dates...) name no document
             before = _KIND_BEFORE.search(folded, max(0, match.start() - 20), match.start())
             if hits := self._resolve(before and before.group(1), number, qualifier):
                 spans.append((before.start() if before else match.start(), match.end(), hits))
         for match in _NAMED.finditer(folded):
+            if not _starts_word(folded, match.start()):
+                continue
             if hits := self._resolve(match.group(1), match.group(2), ""):
                 spans.append((match.start(), match.end(), hits))
         spans.sort(key=lambda span: (span[0], -span[1]))  # at one start, the longest wins

@@ -1,10 +1,13 @@
-"""The search index: BM25 postings as compact arrays, built in vectorised segments of entries."""
+"""The search index: BM25 postings as compact arrays, built from segments of entries analysed in bulk."""
 
 import math
+import multiprocessing
+import os
 from array import array
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import compress
 
 import numpy as np
 
@@ -16,9 +19,8 @@ TITLE_WEIGHT, QUESTION_WEIGHT, TAG_WEIGHT, BODY_WEIGHT, DOC_WEIGHT = 2.0, 1.0, 1
 K1, B = 1.2, 0.5
 CANDIDATES = 20
 FEATURE_CACHE = 1024  # entries whose features are kept between queries (about 10 KB each)
-SEGMENT_SIZE = 512  # entries analysed together and kept as one segment of postings
-PAIR_FACTOR = 0x9E3779B97F4A7C15  # odd 64-bit multipliers that mix a hash before an xor
-ENTRY_FACTOR = 0xC2B2AE3D27D4EB4F
+SEGMENT_SIZE = 512  # entries analysed together in one pass of each regex
+SEGMENTS_PER_WORKER = 4  # below this many segments a worker process costs more than it saves
 MARKER_ID = 0
 
 
@@ -34,17 +36,6 @@ class Features:
     phrasings: tuple[tuple[frozenset[str], float], ...]  # words and their total idf
 
 
-def pair_keys(first: np.ndarray, second: np.ndarray) -> np.ndarray:
-    """Keys of word pairs from the words' hashes (uint64, wrapping)."""
-    return first * np.uint64(PAIR_FACTOR) ^ second
-
-
-def pair_key(pair: str) -> int:
-    """The key of one pair "a b", equal to what pair_keys gives for it."""
-    first, second = pair.split(" ", 1)
-    return (hash(first) % 2**64 * PAIR_FACTOR % 2**64) ^ (hash(second) % 2**64)
-
-
 class _TermIds(dict):
     """Term -> dense id, giving the next id to a term seen for the first time."""
 
@@ -54,15 +45,20 @@ class _TermIds(dict):
 
 
 class _PairTable:
-    """Word pairs of the entries' titles, phrasings and tags: sorted keys and their idf."""
+    """Word pairs of the entries' titles, phrasings and tags, keyed by their two term ids; their idf."""
 
-    def __init__(self, keys: np.ndarray, entry_count: int) -> None:
+    def __init__(self, keys: np.ndarray, entry_count: int, term_ids: dict[str, int]) -> None:
         self.keys, counts = np.unique(keys, return_counts=True)
         self.idf = np.log(1 + (entry_count - counts + 0.5) / (counts + 0.5))
+        self._term_ids = term_ids
 
     def slot(self, pair: str) -> int:
         """Position of a pair ("a b"), or -1."""
-        key = np.uint64(pair_key(pair))
+        first, _, second = pair.partition(" ")
+        first_id, second_id = self._term_ids.get(first), self._term_ids.get(second)
+        if first_id is None or second_id is None:
+            return -1
+        key = first_id << 32 | second_id
         position = int(np.searchsorted(self.keys, key))
         return position if position < len(self.keys) and self.keys[position] == key else -1
 
@@ -93,46 +89,31 @@ class Index:
         self._unknown_idf = math.log(1 + (max(total, 1) + 0.5) / 0.5) * 0.6
         self._term_ids = _TermIds({MARKER: MARKER_ID})
         pairs: list[np.ndarray] = []
-        self._segments = [self._segment(start, pairs) for start in range(0, total, SEGMENT_SIZE)]
-        self._pairs = _PairTable(np.concatenate(pairs or [np.empty(0, np.uint64)]), total)
+        self._segments: list[_Segment] = []
+        for analysed in self._analyse(total):
+            remap = np.fromiter(
+                map(self._term_ids.__getitem__, analysed.terms), np.int64, len(analysed.terms)
+            )
+            self._segments.append(_segment(analysed, remap))
+            pairs.append(remap[analysed.pairs >> 32] << 32 | remap[analysed.pairs & 0xFFFFFFFF])
+        self._pairs = _PairTable(np.concatenate(pairs or [np.empty(0, np.int64)]), total, self._term_ids)
         frequency = self._finish_segments(total)
         words = [t for t in self._term_ids if t != MARKER and not t.startswith(DOC_PREFIX)]
         self._word_idf = {w: float(self._idf[self._term_ids[w]]) for w in words}
         self.analyzer.set_vocabulary({w: int(frequency[self._term_ids[w]]) for w in words}, self._pairs)
         self.features = lru_cache(maxsize=FEATURE_CACHE)(self._features)
 
-    def _fields(self, entry: Entry) -> list[tuple[str, float]]:
-        fields = [(entry.title, TITLE_WEIGHT), *((q, QUESTION_WEIGHT) for q in entry.questions)]
-        return fields + [(tag, TAG_WEIGHT) for tag in entry.tags] + [(entry.body, BODY_WEIGHT)]
-
-    def _segment(self, start: int, pairs: list[np.ndarray]) -> _Segment:
-        """Postings of the entries from `start` on; the keys of their word pairs go to `pairs`."""
-        entries = self.kb.entries[start : start + SEGMENT_SIZE]
-        texts, text_entry, text_weight = [], array("i"), array("f")
-        sources = []  # a source counts as a document named in an empty text of its own
-        for number, entry in enumerate(entries, start):
-            fields = self._fields(entry) + [("", DOC_WEIGHT)] * len(entry.sources)
-            sources += [(len(texts) + len(fields) - len(entry.sources) + k, DOC_PREFIX + s.document)
-                        for k, s in enumerate(entry.sources)]  # fmt: skip
-            for text, weight in fields:
-                texts.append(text)
-                text_entry.append(number)
-                text_weight.append(weight)
-        words, documents = self.analyzer.analyze_corpus(texts)
-        documents += sources
-        ids = np.fromiter(map(self._term_ids.__getitem__, words), np.int64, len(words))
-        is_word = ids != MARKER_ID
-        text = np.cumsum(~is_word)  # which text each word comes from
-        owner, weight = np.frombuffer(text_entry, np.int32), np.frombuffer(text_weight, np.float32)
-        named = np.array([n for n, _ in documents], np.int64)
-        named_ids = np.fromiter((self._term_ids[t] for _, t in documents), np.int64, len(documents))
-        rows = np.concatenate([ids[is_word] << 32 | owner[text[is_word]], named_ids << 32 | owner[named]])
-        unique_rows, inverse = np.unique(rows, return_inverse=True)
-        frequency = np.bincount(inverse, weights=np.concatenate([weight[text[is_word]], weight[named]]))
-        pairs.append(_pair_keys(words, is_word, text, owner, weight))
-        return _Segment(
-            unique_rows >> 32, (unique_rows & 0xFFFFFFFF).astype(np.int32), frequency.astype(np.float32)
-        )
+    def _analyse(self, total: int) -> Iterator["_Analysed"]:
+        """Each segment of entries analysed, on every core when there are enough entries to pay for it."""
+        starts = range(0, total, SEGMENT_SIZE)
+        batches = [(self.kb.entries[start : start + SEGMENT_SIZE], start) for start in starts]
+        workers = min(os.cpu_count() or 1, len(batches) // SEGMENTS_PER_WORKER)
+        if workers < 2:
+            yield from (_analyse_segment(self.analyzer, entries, start) for entries, start in batches)
+            return
+        context = multiprocessing.get_context("spawn")  # not fork: the caller may be running threads
+        with ProcessPoolExecutor(workers, context, initializer=_adopt, initargs=(self.analyzer,)) as pool:
+            yield from pool.map(_analyse_adopted, *zip(*batches, strict=True))
 
     def _finish_segments(self, total: int) -> np.ndarray:
         """Merge the segments into one postings array by term, with BM25 weights; the document frequencies."""
@@ -165,7 +146,7 @@ class Index:
         head_pairs: set[str] = set()
         cited = {DOC_PREFIX + s.document for s in entry.sources}
         phrasings = []
-        fields = self._fields(entry)
+        fields = _fields(entry)
         for (_, weight), terms in zip(
             fields, self.analyzer.analyze_many([t for t, _ in fields]), strict=True
         ):
@@ -213,14 +194,80 @@ class Index:
         return [(n, float(scores[n])) for n in best], ceiling
 
 
-def _pair_keys(words: list[str], is_word: np.ndarray, text: np.ndarray, owner, weight) -> np.ndarray:
-    """Keys of the word pairs in titles, phrasings and tags, once per entry."""
+def _fields(entry: Entry) -> list[tuple[str, float]]:
+    """The texts of an entry with their weights."""
+    fields = [(entry.title, TITLE_WEIGHT), *((q, QUESTION_WEIGHT) for q in entry.questions)]
+    return fields + [(tag, TAG_WEIGHT) for tag in entry.tags] + [(entry.body, BODY_WEIGHT)]
+
+
+@dataclass(frozen=True)
+class _Analysed:
+    """One segment's postings and word pairs, in term ids local to it (`terms` names them)."""
+
+    terms: list[str]
+    term_ids: np.ndarray
+    entries: np.ndarray
+    frequencies: np.ndarray
+    pairs: np.ndarray  # first word's id << 32 | second word's id, once per entry
+
+
+def _segment(analysed: _Analysed, remap: np.ndarray) -> _Segment:
+    """The segment of analysed entries, with the index's own term ids (`remap` maps the local ones)."""
+    term_ids = remap[analysed.term_ids]
+    order = np.argsort(term_ids, kind="stable")  # entries stay in order within each term
+    return _Segment(term_ids[order], analysed.entries[order], analysed.frequencies[order])
+
+
+def _analyse_segment(analyzer: Analyzer, entries: tuple[Entry, ...], start: int) -> _Analysed:
+    """Terms, weighted frequencies and word pairs of the entries numbered from `start`."""
+    texts, text_entry, text_weight = [], array("i"), array("f")
+    sources = []  # a source counts as a document named in an empty text of its own
+    for number, entry in enumerate(entries, start):
+        fields = _fields(entry)
+        sources += [
+            (len(texts) + len(fields) + k, DOC_PREFIX + s.document) for k, s in enumerate(entry.sources)
+        ]
+        for text, weight in fields + [("", DOC_WEIGHT)] * len(entry.sources):
+            texts.append(text)
+            text_entry.append(number)
+            text_weight.append(weight)
+    words, documents = analyzer.analyze_corpus(texts)
+    documents += sources
+    local = _TermIds({MARKER: MARKER_ID})
+    ids = np.fromiter(map(local.__getitem__, words), np.int64, len(words))
+    is_word = ids != MARKER_ID
+    text = np.cumsum(~is_word)  # which text each word comes from
+    owner, weight = np.frombuffer(text_entry, np.int32), np.frombuffer(text_weight, np.float32)
+    named = np.array([n for n, _ in documents], np.int64)
+    named_ids = np.fromiter((local[t] for _, t in documents), np.int64, len(documents))
+    rows = np.concatenate([ids[is_word] << 32 | owner[text[is_word]], named_ids << 32 | owner[named]])
+    unique_rows, inverse = np.unique(rows, return_inverse=True)
+    frequency = np.bincount(inverse, weights=np.concatenate([weight[text[is_word]], weight[named]]))
+    return _Analysed(
+        list(local), unique_rows >> 32, (unique_rows & 0xFFFFFFFF).astype(np.int32),
+        frequency.astype(np.float32), _pairs(ids, is_word, text, owner, weight),
+    )  # fmt: skip
+
+
+def _pairs(ids: np.ndarray, is_word: np.ndarray, text: np.ndarray, owner, weight) -> np.ndarray:
+    """The word pairs of titles, phrasings and tags as `first id << 32 | second id`, once per entry."""
     head = is_word & (weight[np.minimum(text, len(weight) - 1)] != BODY_WEIGHT)
-    hashes = np.zeros(len(words), np.uint64)
-    hashes[head] = np.fromiter(map(hash, compress(words, head)), np.int64, int(head.sum())).astype(np.uint64)
     adjacent = head[:-1] & head[1:]
-    keys = pair_keys(hashes[:-1][adjacent], hashes[1:][adjacent])
-    # One key per entry and pair: mixing the entry into the key makes repeats within an entry equal.
-    per_entry = keys ^ (owner[text[:-1][adjacent]].astype(np.uint64) * np.uint64(ENTRY_FACTOR))
-    _, first = np.unique(per_entry, return_index=True)
-    return keys[first]
+    first, second = ids[:-1][adjacent], ids[1:][adjacent]
+    entry = owner[text[:-1][adjacent]].astype(np.int64)
+    # One integer per (pair, entry), so that a plain sort finds the repeats: 21 + 21 + 10 bits.
+    assert len(ids) < 1 << 21 and SEGMENT_SIZE <= 1 << 10
+    packed = np.unique((first << 21 | second) << 10 | (entry - entry.min(initial=0)))
+    return (packed >> 31) << 32 | (packed >> 10) & ((1 << 21) - 1)
+
+
+_worker_analyzer: Analyzer | None = None  # each build worker's own copy, sent once when it starts
+
+
+def _adopt(analyzer: Analyzer) -> None:
+    global _worker_analyzer
+    _worker_analyzer = analyzer
+
+
+def _analyse_adopted(entries: tuple[Entry, ...], start: int) -> _Analysed:
+    return _analyse_segment(_worker_analyzer, entries, start)

@@ -1,13 +1,12 @@
 """The index's batched fast path agrees with per-text analysis, and its figures are right."""
 
 from collections import Counter
-from itertools import pairwise
 
 import numpy as np
 import pytest
 
 from knowledge.analysis import DOC_PREFIX, MARKER
-from knowledge.index import BODY_WEIGHT, DOC_WEIGHT, Index, pair_key, pair_keys
+from knowledge.index import BODY_WEIGHT, DOC_WEIGHT, Index, _fields
 from knowledge.model import Entry, KnowledgeBase, Source
 
 AWKWARD = [
@@ -24,7 +23,7 @@ AWKWARD = [
 
 def expected_terms(index: Index, entry: Entry) -> Counter:
     """Weighted terms of an entry from the per-text path (the definition)."""
-    fields = index._fields(entry)
+    fields = _fields(entry)
     weights: Counter = Counter()
     for (_, weight), terms in zip(fields, index.analyzer.analyze_many([t for t, _ in fields]), strict=True):
         for term in (*terms.words, *terms.documents):
@@ -69,13 +68,6 @@ def test_document_length_is_the_sum_of_weighted_frequencies(awkward_index):
     entry = awkward_index.kb.entries[0]
     assert MARKER not in awkward_index.analyzer.analyze_many([entry.title])[0].words
     assert sum(expected_terms(awkward_index, entry).values()) > 0
-
-
-def test_pair_keys_agree_between_numpy_and_python():
-    words = ["boi", "duong", "cong", "chuc"]
-    hashes = np.array([hash(w) for w in words], np.int64).astype(np.uint64)
-    keys = pair_keys(hashes[:-1], hashes[1:])
-    assert [int(k) for k in keys] == [pair_key(f"{a} {b}") for a, b in pairwise(words)]
 
 
 def test_head_pairs_are_known_and_body_pairs_are_not(awkward_index, kb):
