@@ -2,6 +2,7 @@
 
 from knowledge.model import Entry
 
+ASK_HINT = "Bạn gõ câu hỏi ngay sau lệnh hoặc sau tên tôi, ví dụ: /ask bồi dưỡng mỗi năm bao nhiêu tiết"
 SUGGEST_PROMPT = "Có phải bạn muốn hỏi một trong các câu sau? Bấm vào câu phù hợp để xem trả lời."
 DECLINE = (
     "Xin lỗi, tôi chưa có câu trả lời đáng tin cậy cho câu hỏi này.\n\n"

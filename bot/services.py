@@ -37,10 +37,10 @@ class Services:
         """Close the database."""
         self.db.close()
 
-    def ask(self, question: str, chat_type: str = "private") -> SearchResult:
+    def ask(self, question: str, chat_type: str = "private", keep_unanswered: bool = True) -> SearchResult:
         """Search for a question; questions the bot cannot answer are kept for the curators."""
         result = search(self.index, question)
-        if result.outcome == "decline" and question.strip():
+        if result.outcome == "decline" and question.strip() and keep_unanswered:
             log.info("declined question: %r", question[:200])
             self.db["unanswered"].insert(
                 {"question": question[:1000], "chat_type": chat_type, "created_at": _now()}

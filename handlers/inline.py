@@ -14,7 +14,8 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     """Offer up to three answers for the typed question, none when unsure."""
     query = update.inline_query
     svc = services(context)
-    result = svc.ask(query.query, "inline") if query.query.strip() else None
+    # Inline queries come with every keystroke: half-typed questions are not kept as unanswered.
+    result = svc.ask(query.query, "inline", keep_unanswered=False) if query.query.strip() else None
     articles = []
     if result is not None and result.outcome != "decline":
         for hit in result.hits[:INLINE_RESULTS]:

@@ -19,13 +19,7 @@ async def on_private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 async def on_ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer `/ask câu hỏi`, in any chat."""
-    question = " ".join(context.args or [])
-    if not question:
-        await update.effective_message.reply_text(
-            "Bạn gõ câu hỏi ngay sau lệnh, ví dụ: /ask bồi dưỡng mỗi năm bao nhiêu tiết"
-        )
-        return
-    await reply_to_question(update.effective_message, question, context)
+    await reply_to_question(update.effective_message, " ".join(context.args or []), context)
 
 
 async def on_group_mention(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -41,6 +35,9 @@ async def on_group_mention(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 async def reply_to_question(message: Message, question: str, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Search and reply with the answer, the suggestions or a polite decline."""
+    if not question.strip():
+        await message.reply_text(replies.ASK_HINT)
+        return
     svc = services(context)
     result = svc.ask(question, message.chat.type)
     await send_result(message, result, svc)

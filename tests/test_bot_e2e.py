@@ -117,14 +117,20 @@ async def test_groups_answer_only_mentions_and_ask(bot):
     assert "40 tiết" in reply["text"]
     [reply] = await ask(bot, "/ask", chat_id=GROUP, chat_type="group", title="Tổ")
     assert "ví dụ: /ask" in reply["text"]
+    [reply] = await ask(bot, "@tro_ly_bot", chat_id=GROUP, chat_type="group", title="Tổ")
+    assert "ví dụ: /ask" in reply["text"]
 
 
-async def test_inline_mode_returns_answers(bot):
+async def test_inline_mode_returns_answers_and_keeps_no_half_typed_question(bot, services):
     bot.inline_query("boi duong may tiet 1 nam", user_id=USER)
     params = await bot.wait_for_call("answerInlineQuery")
     [results] = bot.inline_answers.values()
     assert params["results"] and results
     assert "40 tiết" in results[0]["input_message_content"]["message_text"]
+    bot.inline_query("cách nấu p", user_id=USER)
+    params = await bot.wait_for_call("answerInlineQuery")
+    assert params["results"] == []
+    assert services.db["unanswered"].count == 0
 
 
 async def test_non_text_messages_get_an_explanation(bot):
