@@ -42,9 +42,11 @@ def fold(text: str) -> str:
     if text.isascii():
         return " ".join(text.lower().split())
     codes = np.frombuffer(unicodedata.normalize("NFC", text).encode("utf-32-le"), np.uint32)
-    # Beyond the BMP only letters of other scripts and symbols remain: separators, like spaces.
-    folded = np.where(codes < 0x10000, _ascii_table()[np.minimum(codes, 0xFFFF)], ord(" "))
-    return " ".join(folded.astype(np.uint8).tobytes().decode("ascii").replace(chr(DELETED), "").split())
+    folded = _ascii_table()[np.minimum(codes, 0xFFFF)]
+    for position in np.flatnonzero(codes > 0xFFFF):  # rare: marks are deleted, the rest separate words
+        mark = unicodedata.category(chr(codes[position])) == "Mn"
+        folded[position] = DELETED if mark else ord(" ")
+    return " ".join(folded.tobytes().decode("ascii").replace(chr(DELETED), "").split())
 
 
 def tokens(text: str) -> list[str]:
