@@ -228,13 +228,10 @@ class Analyzer:
 
     def analyze_many(self, texts: list[str]) -> list[Terms]:
         """Terms of each of several texts, analysed together."""
+        if not texts:
+            return []
         words, documents = self.analyze_corpus(texts)
-        per_text: list[list[str]] = [[]]
-        for word in words:
-            if word == MARKER:
-                per_text.append([])
-            else:
-                per_text[-1].append(word)
+        per_text = [part.split() for part in " ".join(words).split(MARKER)]
         named: list[list[str]] = [[] for _ in texts]
         for number, document in documents:
             if document not in named[number]:

@@ -4,10 +4,10 @@ import math
 import multiprocessing
 import os
 from array import array
+from collections import OrderedDict
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
@@ -19,7 +19,7 @@ TITLE_WEIGHT, QUESTION_WEIGHT, TAG_WEIGHT, BODY_WEIGHT, DOC_WEIGHT = 2.0, 1.0, 1
 K1, B = 1.2, 0.5
 CANDIDATES = 20
 FEATURE_CACHE = 1024  # entries whose features are kept between queries (about 10 KB each)
-SEGMENT_SIZE = 512  # entries analysed together in one pass of each regex
+SEGMENT_SIZE = 1024  # entries analysed together in one pass of each regex (at most 1024: see _pairs)
 SEGMENTS_PER_WORKER = 4  # below this many segments a worker process costs more than it saves
 MARKER_ID = 0
 
@@ -101,7 +101,7 @@ class Index:
         words = [t for t in self._term_ids if t != MARKER and not t.startswith(DOC_PREFIX)]
         self._word_idf = {w: float(self._idf[self._term_ids[w]]) for w in words}
         self.analyzer.set_vocabulary({w: int(frequency[self._term_ids[w]]) for w in words}, self._pairs)
-        self.features = lru_cache(maxsize=FEATURE_CACHE)(self._features)
+        self._feature_cache: OrderedDict[int, Features] = OrderedDict()  # least recently used first
 
     def _analyse(self, total: int) -> Iterator["_Analysed"]:
         """Each segment of entries analysed, on every core when there are enough entries to pay for it."""
@@ -139,17 +139,35 @@ class Index:
         self._idf = np.log(1 + (total - frequency + 0.5) / (frequency + 0.5))
         return frequency
 
-    def _features(self, number: int) -> Features:
-        entry = self.kb.entries[number]
+    def features(self, numbers: list[int]) -> list[Features]:
+        """Features of candidate entries; those not kept from earlier queries are worked out together."""
+        cache = self._feature_cache
+        missing = [n for n in dict.fromkeys(numbers) if n not in cache]
+        for number, features in zip(missing, self._features(missing), strict=True):
+            cache[number] = features
+        for number in numbers:
+            cache.move_to_end(number)
+        while len(cache) > FEATURE_CACHE:
+            cache.popitem(last=False)
+        return [cache[n] for n in numbers]
+
+    def _features(self, numbers: list[int]) -> list[Features]:
+        entries = [self.kb.entries[n] for n in numbers]
+        fields = [_fields(entry) for entry in entries]
+        analysed = iter(self.analyzer.analyze_many([text for f in fields for text, _ in f]))
+        return [
+            self._entry_features(entry, [(w, next(analysed)) for _, w in f])
+            for entry, f in zip(entries, fields, strict=True)
+        ]
+
+    def _entry_features(self, entry: Entry, fields: list[tuple[float, Terms]]) -> Features:
+        word_idf, unknown = self._word_idf, self._unknown_idf
         head: set[str] = set()
         body: set[str] = set()
         head_pairs: set[str] = set()
         cited = {DOC_PREFIX + s.document for s in entry.sources}
         phrasings = []
-        fields = _fields(entry)
-        for (_, weight), terms in zip(
-            fields, self.analyzer.analyze_many([t for t, _ in fields]), strict=True
-        ):
+        for weight, terms in fields:
             cited.update(terms.documents)
             if weight == BODY_WEIGHT:
                 body.update(terms.words)
@@ -158,7 +176,7 @@ class Index:
             head_pairs.update(terms.pairs)
             if weight in (TITLE_WEIGHT, QUESTION_WEIGHT):
                 words = frozenset(terms.words)
-                phrasings.append((words, sum(map(self.idf, words))))
+                phrasings.append((words, sum(word_idf.get(w, unknown) for w in words)))
         about = frozenset(DOC_PREFIX + s.document for s in entry.sources[:1])
         return Features(
             frozenset(head), frozenset(body), frozenset(head_pairs), frozenset(cited), about, tuple(phrasings)

@@ -76,8 +76,12 @@ def search(index: Index, query: str) -> SearchResult:
         return SearchResult(query, "decline", (), named)
     candidates, ceiling = index.bm25(terms)
     weighed = _Query.of(index, terms, ceiling)
+    features = index.features([n for n, _ in candidates])
     hits = sorted(
-        (Hit(index.kb.entries[n], _score(weighed, index.features(n), bm25)) for n, bm25 in candidates),
+        (
+            Hit(index.kb.entries[n], _score(weighed, feature, bm25))
+            for (n, bm25), feature in zip(candidates, features, strict=True)
+        ),
         key=lambda h: h.score,
         reverse=True,
     )
