@@ -9,7 +9,7 @@ from pathlib import Path
 from bot import replies
 from bot.config import Config, ConfigError, load_config
 from bot.logs import configure_logging
-from knowledge.answer import compose, replaced_notice
+from knowledge.answer import answer_to
 from knowledge.loader import BUNDLED, KnowledgeError, check, load
 from knowledge.model import KnowledgeBase
 from knowledge.search import Index, SearchResult, search
@@ -94,8 +94,7 @@ def _ask(args: argparse.Namespace) -> int:
 def result_text(result: SearchResult, kb: KnowledgeBase, contact: str) -> str:
     """What the user would read, as plain text."""
     if result.outcome == "answer":
-        notices = tuple(replaced_notice(d, kb.documents) for d in result.documents if not d.is_current)
-        return compose(result.best.entry, kb.documents, notices).plain()
+        return answer_to(result.best.entry, kb.documents, result.documents).plain()
     if result.outcome == "suggest":
         return replies.suggestions_plain([hit.entry for hit in result.hits])
     return replies.decline(contact)

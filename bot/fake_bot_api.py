@@ -116,18 +116,14 @@ class _TelegramHTMLParser(HTMLParser):
         """Finishes parsing and returns the plain text with its entities."""
         self.close()
         if self._open:
-            raise HTMLParseError(
-                f'Can\'t find end tag corresponding to start tag "{self._open[-1].tag}"'
-            )
+            raise HTMLParseError(f'Can\'t find end tag corresponding to start tag "{self._open[-1].tag}"')
         entities = sorted(self._entities, key=lambda e: (e["offset"], -e["length"]))
         return ParsedText("".join(self._parts), entities)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         """Opens an entity, rejecting tags and nestings Telegram does not support."""
         attributes = dict(attrs)
-        if tag not in _TAG_ENTITY_TYPES or (
-            tag == "span" and attributes.get("class") != "tg-spoiler"
-        ):
+        if tag not in _TAG_ENTITY_TYPES or (tag == "span" and attributes.get("class") != "tg-spoiler"):
             raise self._error(f'Unsupported start tag "{tag}"')
         parent = self._open[-1] if self._open else None
         if parent and (parent.tag == "code" or (parent.tag == "pre" and tag != "code")):
@@ -164,9 +160,7 @@ class _TelegramHTMLParser(HTMLParser):
         """Appends text; a bare '<' or '&' here means it was not escaped."""
         for char, escape in (("<", "&lt;"), ("&", "&amp;")):
             if char in data:
-                raise self._error(
-                    f"Character '{char}' must be escaped as {escape}", data.index(char)
-                )
+                raise self._error(f"Character '{char}' must be escaped as {escape}", data.index(char))
         self._append(data)
 
     def handle_entityref(self, name: str) -> None:
@@ -180,9 +174,7 @@ class _TelegramHTMLParser(HTMLParser):
     def handle_charref(self, name: str) -> None:
         """Decodes a numeric entity (&#N; or &#xN;)."""
         code = int(name[1:], 16) if name[:1] in "xX" else int(name)
-        if not self._terminated(len(name) + 2) or not (
-            0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF
-        ):
+        if not self._terminated(len(name) + 2) or not (0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF):
             raise self._error(f'Invalid numeric HTML entity "&#{name};"')
         self._append(chr(code))
 
@@ -317,9 +309,7 @@ async def _read_params(request: web.Request) -> JSONDict:
             body = None
         if not isinstance(body, dict):
             raise _bad_request("request body must be a JSON object")
-        params.update(
-            {k: _decode_param(k, v) if isinstance(v, str) else v for k, v in body.items()}
-        )
+        params.update({k: _decode_param(k, v) if isinstance(v, str) else v for k, v in body.items()})
         return params
     files: dict[str, UploadedFile] = {}
     for name, value in (await request.post()).items():
@@ -393,9 +383,7 @@ def _parse_text(params: JSONDict, name: str, limit: int, *, required: bool) -> P
     if required and not parsed.text.strip():
         raise _bad_request("message text is empty")
     if parsed.length > limit:
-        raise _bad_request(
-            "message is too long" if name == "text" else "message caption is too long"
-        )
+        raise _bad_request("message is too long" if name == "text" else "message caption is too long")
     return parsed
 
 
@@ -460,9 +448,7 @@ class FakeBotAPI:
         app = web.Application(client_max_size=MAX_UPLOAD_BYTES)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         # handler_cancellation ends long polls whose client went away (Updater.stop()).
-        runner = web.AppRunner(
-            app, handler_cancellation=True, access_log=None, shutdown_timeout=1.0
-        )
+        runner = web.AppRunner(app, handler_cancellation=True, access_log=None, shutdown_timeout=1.0)
         await runner.setup()
         await web.TCPSite(runner, HOST, port).start()
         self._runner = runner
@@ -559,9 +545,7 @@ class FakeBotAPI:
             "width": 512, "height": 512, "is_animated": False, "is_video": False, "emoji": emoji,
         }  # fmt: skip
         user = self._user(user_id)
-        return self._user_message(
-            user, self._user_chat(user, chat_id, chat_type), {"sticker": sticker}
-        )
+        return self._user_message(user, self._user_chat(user, chat_id, chat_type), {"sticker": sticker})
 
     def send_photo(
         self,
@@ -598,13 +582,9 @@ class FakeBotAPI:
         }
         if contact_user_id is not None:
             contact["user_id"] = contact_user_id
-        return self._user_message(
-            user, self._user_chat(user, None, "private"), {"contact": contact}
-        )
+        return self._user_message(user, self._user_chat(user, None, "private"), {"contact": contact})
 
-    def press_button(
-        self, message: Mapping[str, Any], callback_data: str, user_id: int | None = None
-    ) -> str:
+    def press_button(self, message: Mapping[str, Any], callback_data: str, user_id: int | None = None) -> str:
         """Queues a callback_query for a button of a bot message; returns the query id."""
         chat_id, message_id = _message_ref(message)
         stored = self._messages.get((chat_id, message_id))
@@ -669,14 +649,10 @@ class FakeBotAPI:
         """The commands set for a scope and language, as getMyCommands would return them."""
         return list(self._commands.get(_commands_key(scope, language_code), []))
 
-    async def wait_for_messages(
-        self, chat_id: int, count: int = 1, timeout: float = 5.0
-    ) -> list[JSONDict]:
+    async def wait_for_messages(self, chat_id: int, count: int = 1, timeout: float = 5.0) -> list[JSONDict]:
         """Waits for `count` bot message events to chat_id since the last wait; returns them."""
         start = self._seen_messages[chat_id]
-        if not await self._wait_until(
-            lambda: len(self.messages_to(chat_id)) - start >= count, timeout
-        ):
+        if not await self._wait_until(lambda: len(self.messages_to(chat_id)) - start >= count, timeout):
             got = [record["text"] for record in self.messages_to(chat_id)[start:]]
             raise TimeoutError(
                 f"expected {count} new bot message(s) to chat {chat_id} within {timeout}s, "
@@ -857,9 +833,7 @@ class FakeBotAPI:
             raise _bad_request("there is no text in the message to edit")
         parsed = _parse_text(params, "text", MAX_MESSAGE_LENGTH, required=True)
         markup = _inline_markup(params.get("reply_markup"))
-        edited = _with_fields(
-            message, text=parsed.text, entities=parsed.entities, reply_markup=markup
-        )
+        edited = _with_fields(message, text=parsed.text, entities=parsed.entities, reply_markup=markup)
         self._save_edit(message, edited)
         self._record("edit", edited, params, text=params["text"])
         return edited
@@ -934,9 +908,7 @@ class FakeBotAPI:
                 return predicate()
         return True
 
-    def _user(
-        self, user_id: int, first_name: str | None = None, username: str | None = None
-    ) -> JSONDict:
+    def _user(self, user_id: int, first_name: str | None = None, username: str | None = None) -> JSONDict:
         """The User dict for user_id, remembering the latest name given for it."""
         user = self._users.setdefault(
             user_id, {"id": user_id, "is_bot": False, "first_name": DEFAULT_FIRST_NAME}
@@ -1070,9 +1042,7 @@ class FakeBotAPI:
     def _close_query(self, query_id: str) -> None:
         """Marks a callback or inline query answered; 400 if unknown or already answered."""
         if query_id not in self._open_queries:
-            raise _bad_request(
-                "query is too old and response timeout expired or query ID is invalid"
-            )
+            raise _bad_request("query is too old and response timeout expired or query ID is invalid")
         self._open_queries.discard(query_id)
 
     def _client_entities(self, text: str) -> list[JSONDict]:

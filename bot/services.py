@@ -9,7 +9,7 @@ from telegram.ext import CallbackContext
 
 from bot.config import Config
 from bot.db import open_database
-from knowledge.answer import Answer, compose, replaced_notice
+from knowledge.answer import Answer, answer_to
 from knowledge.loader import BUNDLED, load
 from knowledge.model import Entry, KnowledgeBase
 from knowledge.search import Index, SearchResult, search
@@ -49,9 +49,7 @@ class Services:
 
     def answer_for(self, entry: Entry, result: SearchResult | None = None) -> Answer:
         """The answer of an entry, warning about any replaced document the question named."""
-        named = result.documents if result else ()
-        notices = tuple(replaced_notice(d, self.kb.documents) for d in named if not d.is_current)
-        return compose(entry, self.kb.documents, notices)
+        return answer_to(entry, self.kb.documents, result.documents if result else ())
 
     def entry(self, entry_id: str) -> Entry | None:
         """An entry by id, or None (ids in callback data may be stale or forged)."""

@@ -66,3 +66,13 @@ def compose(entry: Entry, documents: dict[str, Document], notices: tuple[str, ..
         grouped.setdefault(source.document, []).append(source.article)
     basis = tuple(Basis(tuple(articles), documents[number]) for number, articles in grouped.items())
     return Answer(entry.title, entry.body, basis, notices)
+
+
+def answer_to(entry: Entry, documents: dict[str, Document], named: tuple[Document, ...] = ()) -> Answer:
+    """An entry's answer to a question that named `named` documents: each replaced one gets a notice,
+    unless the entry itself is the historical entry that cites it."""
+    cited = {source.document for source in entry.sources} if entry.historical else set()
+    notices = tuple(
+        replaced_notice(d, documents) for d in named if not d.is_current and d.number not in cited
+    )
+    return compose(entry, documents, notices)
