@@ -59,13 +59,16 @@ class _Query:
     pair_idf: dict[str, float]
     unknown_weight: float
     ceiling: float  # the best BM25 score the query could reach
+    successors: frozenset[str]  # document terms of what replaced the documents the query named
 
     @classmethod
-    def of(cls, index: Index, terms: Terms, ceiling: float) -> "_Query":
+    def of(cls, index: Index, terms: Terms, ceiling: float, named: tuple[Document, ...]) -> "_Query":
         """Look up the idf of each word and pair of the terms."""
         word_idf = {w: index.idf(w) for w in set(terms.words)}
         pair_idf = {p: index.idf(p) for p in set(terms.pairs)}
-        return cls(terms, word_idf, pair_idf, index.idf("") * len(set(terms.unknown)), ceiling or 1.0)
+        successors = frozenset(DOC_PREFIX + number for d in named for number in d.replaced_by)
+        unknown = index.idf("") * len(set(terms.unknown))
+        return cls(terms, word_idf, pair_idf, unknown, ceiling or 1.0, successors)
 
 
 def search(index: Index, query: str) -> SearchResult:
@@ -75,7 +78,7 @@ def search(index: Index, query: str) -> SearchResult:
     if not terms.words and not terms.documents and not terms.unknown:
         return SearchResult(query, "decline", (), named)
     candidates, ceiling = index.bm25(terms)
-    weighed = _Query.of(index, terms, ceiling)
+    weighed = _Query.of(index, terms, ceiling, named)
     features = index.features([n for n, _ in candidates])
     hits = sorted(
         (
@@ -111,7 +114,8 @@ def _score(query: _Query, doc: Features, bm25: float) -> float:
     )  # fmt: skip
     if terms.documents:  # the user named a document: being about it matters most
         named = set(terms.documents)
-        about = 1.0 if named & doc.about else 0.5 if named & doc.cited else 0.0
+        # Citing it, or citing what replaced it (the current rule on the subject), counts half.
+        about = 1.0 if named & doc.about else 0.5 if (named | query.successors) & doc.cited else 0.0
         score = (1 - W_DOCUMENT) * score + W_DOCUMENT * about
     return round(score, 4)
 

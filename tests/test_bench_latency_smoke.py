@@ -25,10 +25,22 @@ def figure(output: str, part: str, metric: str, unit: str) -> float:
 
 
 def test_tiny_run_prints_every_figure(capsys: pytest.CaptureFixture[str]) -> None:
-    latency.main([
-        "--entries", "300", "--queries", "50", "--generated-queries", "50",
-        "--builds", "1", "--generated-builds", "1", "--warmup", "10",
-    ])
+    latency.main(
+        [
+            "--entries",
+            "300",
+            "--queries",
+            "50",
+            "--generated-queries",
+            "50",
+            "--builds",
+            "1",
+            "--generated-builds",
+            "1",
+            "--warmup",
+            "10",
+        ]
+    )
     printed = capsys.readouterr().out
     for part in ("bundled", "generated"):
         for metric, unit in FIGURES.items():

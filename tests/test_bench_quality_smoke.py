@@ -59,8 +59,7 @@ def test_enough_questions(kb, questions: list[quality.Question]) -> None:
     assert sum(q.in_scope for q in questions) >= MIN_IN_SCOPE
     assert sum(not q.in_scope for q in questions) >= MIN_OUT_OF_SCOPE
     per_entry = Counter(q.expected for q in questions if q.in_scope)
-    short = [e.id for e in kb.entries
-             if e.topic != GUIDE_TOPIC and per_entry[e.id] < MIN_PER_ENTRY]
+    short = [e.id for e in kb.entries if e.topic != GUIDE_TOPIC and per_entry[e.id] < MIN_PER_ENTRY]
     assert short == []
 
 

@@ -59,10 +59,15 @@ async def test_a_question_gets_a_sourced_html_answer_with_feedback_buttons(bot, 
 
 
 async def test_a_replaced_document_is_answered_with_the_current_rule(bot):
-    [reply] = await ask(bot, "theo nghị định 101 thì mỗi năm phải bồi dưỡng bao nhiêu tiết")
-    assert reply["text"].startswith("⚠️ Lưu ý: Nghị định 101/2017/NĐ-CP")
-    assert "Nghị định 171/2025/NĐ-CP" in reply["text"]
+    # Asked whether the old decree applies: the entry about it, which gives the current rule.
+    [reply] = await ask(bot, "nghị định 101/2017 còn hiệu lực không")
+    assert "101/2017/NĐ-CP" in reply["text"] and "bãi bỏ" in reply["text"]
     assert "40 tiết" in reply["text"]
+    assert "Nghị định 171/2025/NĐ-CP (đang có hiệu lực)" in reply["text"]
+    # Asked about a rule while naming the old decree: the current rule, with a notice of the change.
+    [reply] = await ask(bot, "theo nđ 101 lãnh đạo đi giảng lớp bồi dưỡng có được tính vào 40 tiết không")
+    assert reply["text"].startswith("⚠️ Lưu ý: Nghị định 101/2017/NĐ-CP")
+    assert "171/2025/NĐ-CP" in reply["text"] and "giảng dạy" in reply["text"]
 
 
 async def test_related_entries_are_buttons_that_answer(bot, services):

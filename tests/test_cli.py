@@ -54,10 +54,12 @@ def test_ask_json_reads_one_question_per_line_in_order():
 
 
 def test_ask_prints_the_answer_as_a_user_reads_it():
-    result = bot("ask", "theo nghị định 101 mỗi năm bồi dưỡng bao nhiêu tiết")
+    result = bot("ask", "nghị định 101/2017 còn hiệu lực không")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("Lưu ý: Nghị định 101/2017/NĐ-CP")
-    assert "Căn cứ:" in result.stdout
+    # The answer is the current rule and says what replaced the document the question named.
+    assert "101/2017/NĐ-CP" in result.stdout and "bãi bỏ" in result.stdout
+    assert "40 tiết" in result.stdout
+    assert "Nghị định 171/2025/NĐ-CP (đang có hiệu lực)" in result.stdout
 
 
 def test_kb_stats_counts_entries_per_topic_and_document():

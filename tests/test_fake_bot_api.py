@@ -162,9 +162,7 @@ async def test_my_commands_round_trip_per_scope(api: FakeBotAPI, bot: Bot) -> No
     default = [BotCommand("start", "Bắt đầu"), BotCommand("help", "Trợ giúp")]
     private_vi = [BotCommand("hoi", "Đặt câu hỏi")]
     await bot.set_my_commands(default)
-    await bot.set_my_commands(
-        private_vi, scope=BotCommandScopeAllPrivateChats(), language_code="vi"
-    )
+    await bot.set_my_commands(private_vi, scope=BotCommandScopeAllPrivateChats(), language_code="vi")
 
     assert await bot.get_my_commands() == tuple(default)
     assert await bot.get_my_commands(BotCommandScopeAllPrivateChats(), "vi") == tuple(private_vi)
@@ -211,9 +209,7 @@ async def test_send_document_stores_upload(api: FakeBotAPI, bot: Bot) -> None:
     assert record["text"] == "<b>Nguồn</b>"
 
 
-async def test_get_updates_long_polls_until_an_update_and_honours_offset(
-    api: FakeBotAPI, bot: Bot
-) -> None:
+async def test_get_updates_long_polls_until_an_update_and_honours_offset(api: FakeBotAPI, bot: Bot) -> None:
     loop = asyncio.get_running_loop()
     loop.call_later(0.1, api.send_text, "/start@cadre_test_bot hi @cadre_test_bot")
     started = loop.time()
@@ -343,9 +339,7 @@ async def test_group_message_reaches_handler(api: FakeBotAPI, app: Application) 
     assert reply["text"] == "UBND xã: ok"
 
 
-async def test_press_button_reaches_callback_query_handler(
-    api: FakeBotAPI, app: Application
-) -> None:
+async def test_press_button_reaches_callback_query_handler(api: FakeBotAPI, app: Application) -> None:
     async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         await query.answer("Đã chọn")
