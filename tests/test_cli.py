@@ -1,23 +1,10 @@
 """The command line as an operator or an evaluation script uses it: real processes, real output."""
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.processes import run_bot as bot
+
 KEYS = {"outcome", "entry_id", "title", "text", "sources", "score", "suggestions"}
-
-
-def bot(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-    )
 
 
 def test_ask_json_prints_exactly_one_object_with_the_documented_keys():

@@ -1,10 +1,9 @@
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.config import ConfigError, load_config
+from tests.processes import run_bot
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -59,18 +58,6 @@ def test_missing_and_malformed_tokens_are_refused():
         load_config(None, environ={"BOT_TOKEN": "hello world"}).require_token()
 
 
-def run_bot(*args, env=None):
-    environment = {"PATH": "/usr/bin:/bin", "HOME": str(ROOT)} | (env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=environment,
-        timeout=60,
-    )
-
-
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -80,7 +67,7 @@ def run_bot(*args, env=None):
     ],
 )
 def test_run_stops_with_one_clear_line_and_exit_2(tmp_path, text, expected):
-    result = run_bot("run", "--config", str(write(tmp_path, text)))
+    result = run_bot("run", "--config", str(write(tmp_path, text)), env={})
     assert result.returncode == 2
     assert expected in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
