@@ -34,6 +34,7 @@ class Features:
     cited: frozenset[str]  # document terms of every source and every document named in its text
     about: frozenset[str]  # document term of the first source: the document it is about
     phrasings: tuple[tuple[frozenset[str], float], ...]  # words and their total idf
+    text: str  # all its words, each text between " | ", to look for a phrase in
 
 
 class _TermIds(dict):
@@ -102,6 +103,7 @@ class Index:
         self._word_idf = {w: float(self._idf[self._term_ids[w]]) for w in words}
         self.analyzer.set_vocabulary({w: int(frequency[self._term_ids[w]]) for w in words}, self._pairs)
         self._feature_cache: OrderedDict[int, Features] = OrderedDict()  # least recently used first
+        self.uncovered = tuple(" ".join(self.analyzer.analyze(topic).words) for topic in kb.uncovered)
 
     def _analyse(self, total: int) -> Iterator["_Analysed"]:
         """Each segment of entries analysed, on every core when there are enough entries to pay for it."""
@@ -167,6 +169,7 @@ class Index:
         head_pairs: set[str] = set()
         cited = {DOC_PREFIX + s.document for s in entry.sources}
         phrasings = []
+        text = " | ".join(" ".join(terms.words) for _, terms in fields)
         for weight, terms in fields:
             cited.update(terms.documents)
             if weight == BODY_WEIGHT:
@@ -179,7 +182,13 @@ class Index:
                 phrasings.append((words, sum(word_idf.get(w, unknown) for w in words)))
         about = frozenset(DOC_PREFIX + s.document for s in entry.sources[:1])
         return Features(
-            frozenset(head), frozenset(body), frozenset(head_pairs), frozenset(cited), about, tuple(phrasings)
+            frozenset(head),
+            frozenset(body),
+            frozenset(head_pairs),
+            frozenset(cited),
+            about,
+            tuple(phrasings),
+            f" {text} ",
         )
 
     def idf(self, term: str) -> float:

@@ -62,14 +62,14 @@ def check(root: Path = BUNDLED) -> tuple[KnowledgeBase, list[Problem]]:
     """Load what loads and list every problem found."""
     problems: list[Problem] = []
     documents = _load_documents(root / "documents.toml", problems)
-    synonyms, fillers, trailing = _load_synonyms(root / "synonyms.toml", problems)
+    synonyms, fillers, trailing, uncovered = _load_synonyms(root / "synonyms.toml", problems)
     entries = [
         entry
         for path in sorted((root / "content").rglob("*.md"))
         if (entry := _load_entry(path, root / "content", problems)) is not None
     ]
     _check_entries(entries, documents, problems)
-    kb = KnowledgeBase(tuple(entries), documents, synonyms, fillers, trailing)
+    kb = KnowledgeBase(tuple(entries), documents, synonyms, fillers, trailing, uncovered)
     return kb, problems
 
 
@@ -149,7 +149,7 @@ def _load_documents(path: Path, problems: list[Problem]) -> dict[str, Document]:
 
 def _load_synonyms(
     path: Path, problems: list[Problem]
-) -> tuple[tuple[Synonym, ...], tuple[str, ...], tuple[str, ...]]:
+) -> tuple[tuple[Synonym, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     data = _read_toml(path, problems) or {}
     synonyms = []
     for raw in data.get("synonym", []):
@@ -159,7 +159,8 @@ def _load_synonyms(
             continue
         synonyms.append(Synonym(canonical, tuple(variants)))
     fillers = data.get("fillers", {})
-    return tuple(synonyms), tuple(fillers.get("phrases", [])), tuple(fillers.get("trailing", []))
+    uncovered = tuple(data.get("out_of_scope", {}).get("topics", []))
+    return tuple(synonyms), tuple(fillers.get("phrases", [])), tuple(fillers.get("trailing", [])), uncovered
 
 
 def _split_front_matter(text: str) -> tuple[str, str, int] | None:

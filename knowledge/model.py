@@ -79,6 +79,7 @@ class KnowledgeBase:
     synonyms: tuple[Synonym, ...] = ()
     fillers: tuple[str, ...] = ()
     trailing: tuple[str, ...] = ()  # question particles, filler only at the end of a question
+    uncovered: tuple[str, ...] = ()  # subjects officials ask about that no entry answers
     by_id: dict[str, Entry] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -58,3 +58,23 @@ def test_any_text_ends_in_one_of_three_outcomes(index, text):
 )
 def test_domain_word_salad_is_handled(index, words):
     assert search(index, " ".join(words)).outcome in OUTCOMES
+
+
+@pytest.mark.parametrize("question", ["mức lương cơ sở của công chức xã hiện nay", "thủ tục làm sổ đỏ ở xã"])
+def test_subjects_no_entry_covers_are_declined(index, question):
+    assert search(index, question).outcome == "decline"
+
+
+def test_an_uncovered_subject_lowers_confidence_in_entries_that_do_not_mention_it(index, monkeypatch):
+    from knowledge import search as search_module
+
+    question = "phụ cấp công vụ được bao nhiêu phần trăm"
+    penalised = search(index, question).confidence
+    monkeypatch.setattr(search_module, "UNCOVERED_FACTOR", 1.0)
+    assert penalised < search(index, question).confidence
+
+
+def test_a_covered_question_is_not_hurt_by_the_uncovered_subjects(index):
+    assert "luong co so" in index.uncovered
+    result = search(index, "bồi dưỡng bắt buộc mỗi năm bao nhiêu tiết")
+    assert result.outcome == "answer" and result.best.entry.id == "boi-duong-toi-thieu-40-tiet-moi-nam"
