@@ -29,8 +29,6 @@ _KIND_WORDS = {
     "cv": ("cong van",),
     "cong van": ("cong van",),
 }
-_KIND = "|".join(sorted(map(re.escape, _KIND_WORDS), key=len, reverse=True))
-_KIND_BEFORE = re.compile(r"(?:^|(?<=[^a-z0-9]))(" + _KIND + r")\s*(?:so\s*)?$")
 _WORD = re.compile(r"[a-z0-9]+")
 MARKER = "\x00"  # between texts analysed together: no word, rule or filler contains it
 _PUNCTUATION = str.maketrans({chr(c): " " for c in range(1, 128) if not chr(c).isalnum()})
@@ -95,7 +93,10 @@ _NUMBERED = re.compile(
     r"([0-9]{1,4})(?![0-9])\s*(?:/\s*([0-9]{4}|[a-z]+)(?:\s*/\s*[a-z0-9-]+)?|-\s*([a-z]+)\s*/\s*[a-z]+)"
 )
 # A kind of document and its number: "nghị định 171", "qđ số 350", "nđ171".
-_NAMED = re.compile(r"(" + _alternation(_KIND_WORDS) + r")\s*(?:so\s*)?([0-9]{1,4})(?![0-9])")
+_KIND = _alternation(_KIND_WORDS)
+_NAMED = re.compile(r"(" + _KIND + r")\s*(?:so\s*)?([0-9]{1,4})(?![0-9])")
+# A kind of document just before a number found by _NUMBERED.
+_KIND_BEFORE = re.compile(r"(?:^|(?<=[^a-z0-9]))(" + _KIND + r")\s*(?:so\s*)?$")
 
 
 def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern:
