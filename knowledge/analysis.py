@@ -4,7 +4,6 @@ import re
 from bisect import bisect
 from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
 from itertools import pairwise
 
 from rapidfuzz import process
@@ -44,7 +43,7 @@ class Terms:
     corrected: frozenset[str] = field(default_factory=frozenset)
     unknown: tuple[str, ...] = ()
 
-    @cached_property
+    @property
     def pairs(self) -> tuple[str, ...]:
         """Adjacent words, "a b": they tell "trung cấp" from "cao cấp"."""
         return tuple(map(" ".join, pairwise(self.words)))
@@ -85,17 +84,10 @@ def _alternation(phrases: Iterable[str]) -> str:
     return pattern(trie) or "(?!)"
 
 
-# A number with what follows it: "171/2025(/NĐ-CP)", "03/CV-BCĐ", "350-QĐ/TW". A kind of document
-# before it ("nghị định số") is looked for separately, only for these.
-# Both start with a character class, not a lookbehind, so that the regex engine skips ahead on the
-# first character; the word boundary on the left is checked for the few matches (_starts_word).
-_NUMBERED = re.compile(
-    r"([0-9]{1,4})(?![0-9])\s*(?:/\s*([0-9]{4}|[a-z]+)(?:\s*/\s*[a-z0-9-]+)?|-\s*([a-z]+)\s*/\s*[a-z]+)"
-)
-# A kind of document and its number: "nghị định 171", "qđ số 350", "nđ171".
+# What may follow a document's number: "171/2025(/NĐ-CP)", "03/CV-BCĐ", "350-QĐ/TW".
+_TAIL = re.compile(r"\s*(?:/\s*([0-9]{4}|[a-z]+)(?:\s*/\s*[a-z0-9-]+)?|-\s*([a-z]+)\s*/\s*[a-z]+)")
+# A kind of document just before its number: "nghị định 171", "qđ số 350", "nđ171".
 _KIND = _alternation(_KIND_WORDS)
-_NAMED = re.compile(r"(" + _KIND + r")\s*(?:so\s*)?([0-9]{1,4})(?![0-9])")
-# A kind of document just before a number found by _NUMBERED.
 _KIND_BEFORE = re.compile(r"(?:^|(?<=[^a-z0-9]))(" + _KIND + r")\s*(?:so\s*)?$")
 
 
@@ -136,6 +128,8 @@ class Analyzer:
         for number, document in documents.items():
             key = _doc_key(document)
             self._doc_keys.setdefault(key.number.lstrip("0"), []).append((number, key))
+        # Documents are found from their numbers, which the regex engine can jump to: most text has none.
+        self._numbers = re.compile(_alternation(n for n in self._doc_keys if n) + "(?![0-9])")
         self._resolved: dict[tuple, list[str]] = {}  # bounded: kinds x 4-digit numbers x qualifiers seen
         self._rules = self._build_rules(synonyms)
         self._rule_pattern = _phrase_pattern(self._rules)
@@ -179,18 +173,21 @@ class Analyzer:
     def _document_spans(self, folded: str) -> list[tuple[int, int, list[str]]]:
         """Where a folded text names documents, and which, in order and without overlaps."""
         spans = []
-        for match in _NUMBERED.finditer(folded):
-            number, qualifier = match.group(1), match.group(2) or match.group(3)
-            if not _starts_word(folded, match.start()) or not self._resolve(None, number, qualifier):
-                continue  # most numbers (dates...) name no document
-            before = _KIND_BEFORE.search(folded, max(0, match.start() - 20), match.start())
-            if hits := self._resolve(before and before.group(1), number, qualifier):
-                spans.append((before.start() if before else match.start(), match.end(), hits))
-        for match in _NAMED.finditer(folded):
-            if not _starts_word(folded, match.start()):
-                continue
-            if hits := self._resolve(match.group(1), match.group(2), ""):
-                spans.append((match.start(), match.end(), hits))
+        for match in self._numbers.finditer(folded):
+            start, end = match.span()
+            while start and folded[start - 1] == "0":  # "03/CV-BCĐ"
+                start -= 1
+            if start and folded[start - 1].isdigit():
+                continue  # the end of another number
+            number = folded[start:end]
+            before = _KIND_BEFORE.search(folded, max(0, start - 20), start)
+            kind = before.group(1) if before else None
+            tail = _TAIL.match(folded, end)
+            qualifier = (tail.group(1) or tail.group(2)) if tail else ""
+            if tail and _starts_word(folded, start) and (hits := self._resolve(kind, number, qualifier)):
+                spans.append((before.start() if before else start, tail.end(), hits))  # "nđ 171/2025"
+            elif kind and (hits := self._resolve(kind, number, "")):  # "nghị định 171", "nđ171"
+                spans.append((before.start(), end, hits))
         spans.sort(key=lambda span: (span[0], -span[1]))  # at one start, the longest wins
         kept: list[tuple[int, int, list[str]]] = []
         for span in spans:
