@@ -35,8 +35,8 @@ def test_tiny_run_prints_every_figure(capsys: pytest.CaptureFixture[str]) -> Non
             "50",
             "--builds",
             "1",
-            "--generated-builds",
-            "1",
+            "--generated-processes",
+            "2",
             "--warmup",
             "10",
         ]
