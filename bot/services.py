@@ -53,11 +53,11 @@ class Services:
 
     def entry(self, entry_id: str) -> Entry | None:
         """An entry by id, or None (ids in callback data may be stale or forged)."""
-        return self.kb.by_id.get(entry_id)
+        return self.kb.entry(entry_id)
 
     def related(self, entry: Entry) -> list[Entry]:
         """The entries a curator linked to this one."""
-        return [e for e in map(self.kb.by_id.get, entry.related) if e is not None]
+        return [e for e in map(self.kb.entry, entry.related) if e is not None]
 
     def record_feedback(self, entry_id: str, helpful: bool) -> None:
         """Store a 👍 or 👎 on an answer; who gave it is not kept."""

@@ -3,22 +3,25 @@
 import math
 import multiprocessing
 import os
+import sys
+import threading
 from array import array
 from collections import OrderedDict
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 
 from knowledge.analysis import DOC_PREFIX, MARKER, Analyzer, Terms
-from knowledge.model import Entry, KnowledgeBase
+from knowledge.model import Entries, EntryText, KnowledgeBase
 
 # Field weights: a question phrasing says what an entry answers better than its body does.
 TITLE_WEIGHT, QUESTION_WEIGHT, TAG_WEIGHT, BODY_WEIGHT, DOC_WEIGHT = 2.0, 1.0, 1.5, 0.3, 1.5
 K1, B = 1.2, 0.5
 CANDIDATES = 20
-FEATURE_CACHE = 1024  # entries whose features are kept between queries (about 10 KB each)
+FEATURE_CACHE = 256  # entries whose features are kept between queries (up to 25 KB each)
 SEGMENT_SIZE = 1024  # entries analysed together in one pass of each regex (at most 1024: see _pairs)
 SEGMENTS_PER_WORKER = 4  # below this many segments a worker process costs more than it saves
 MARKER_ID = 0
@@ -49,7 +52,12 @@ class _PairTable:
     """Word pairs of the entries' titles, phrasings and tags, keyed by their two term ids; their idf."""
 
     def __init__(self, keys: np.ndarray, entry_count: int, term_ids: dict[str, int]) -> None:
-        self.keys, counts = np.unique(keys, return_counts=True)
+        keys.sort()  # in place: the keys of a large base take tens of MB
+        starts_run = np.empty(len(keys), bool)
+        starts_run[:1] = True
+        np.not_equal(keys[1:], keys[:-1], out=starts_run[1:])
+        first = np.flatnonzero(starts_run)
+        self.keys, counts = keys[first], np.diff(first, append=len(keys))
         self.idf = np.log(1 + (entry_count - counts + 0.5) / (counts + 0.5))
         self._term_ids = term_ids
 
@@ -97,7 +105,9 @@ class Index:
             )
             self._segments.append(_segment(analysed, remap))
             pairs.append(remap[analysed.pairs >> 32] << 32 | remap[analysed.pairs & 0xFFFFFFFF])
-        self._pairs = _PairTable(np.concatenate(pairs or [np.empty(0, np.int64)]), total, self._term_ids)
+        keys = np.concatenate(pairs or [np.empty(0, np.int64)])
+        del pairs
+        self._pairs = _PairTable(keys, total, self._term_ids)
         frequency = self._finish_segments(total)
         words = [t for t in self._term_ids if t != MARKER and not t.startswith(DOC_PREFIX)]
         self._word_idf = {w: float(self._idf[self._term_ids[w]]) for w in words}
@@ -113,31 +123,29 @@ class Index:
         if workers < 2:
             yield from (_analyse_segment(self.analyzer, entries, start) for entries, start in batches)
             return
-        context = multiprocessing.get_context("spawn")  # not fork: the caller may be running threads
+        # Forking starts no new interpreter, but copies other threads' locks in whatever state they are in:
+        # fork only when alone, and only on Linux (macOS libraries are not safe to fork).
+        alone = sys.platform == "linux" and threading.active_count() == 1
+        context = multiprocessing.get_context("fork" if alone else "spawn")
         with ProcessPoolExecutor(workers, context, initializer=_adopt, initargs=(self.analyzer,)) as pool:
             yield from pool.map(_analyse_adopted, *zip(*batches, strict=True))
 
     def _finish_segments(self, total: int) -> np.ndarray:
-        """Merge the segments into one postings array by term, with BM25 weights; the document frequencies."""
+        """Turn each segment's frequencies into BM25 weights, in place; the document frequency of each term.
+
+        The segments stay the postings: merging them into one array would need twice their memory.
+        """
         term_count = len(self._term_ids)
-        lengths = np.zeros(total, np.float32)
+        lengths = np.zeros(total)
         frequency = np.zeros(term_count, np.int64)
         for segment in self._segments:
-            np.add.at(lengths, segment.entries, segment.weights)
+            lengths += np.bincount(segment.entries, segment.weights, minlength=total)
             frequency += np.diff(segment.widen(term_count))
         average = max(float(lengths.mean()), 1e-9) if total else 1.0
-        self._starts = np.concatenate([[0], np.cumsum(frequency)])
-        self._entries = np.empty(self._starts[-1], np.int32)
-        self._weights = np.empty(self._starts[-1], np.float32)
-        fill = self._starts[:-1].copy()
-        while self._segments:  # segment by segment, freeing each once copied
-            segment = self._segments.pop(0)
-            rows = np.diff(segment.starts)
-            target = np.repeat(fill - segment.starts[:-1], rows) + np.arange(len(segment.entries))
-            norm = 1 - B + B * lengths[segment.entries] / average
-            self._entries[target] = segment.entries
-            self._weights[target] = segment.weights * (K1 + 1) / (segment.weights + K1 * norm)
-            fill += rows
+        for segment in self._segments:
+            saturation = segment.weights + K1 * (1 - B + B / average * lengths[segment.entries])
+            segment.weights *= K1 + 1
+            segment.weights /= saturation
         self._idf = np.log(1 + (total - frequency + 0.5) / (frequency + 0.5))
         return frequency
 
@@ -154,7 +162,7 @@ class Index:
         return [cache[n] for n in numbers]
 
     def _features(self, numbers: list[int]) -> list[Features]:
-        entries = [self.kb.entries[n] for n in numbers]
+        entries = [self.kb.entries.text(n) for n in numbers]
         fields = [_fields(entry) for entry in entries]
         analysed = iter(self.analyzer.analyze_many([text for f in fields for text, _ in f]))
         return [
@@ -162,12 +170,12 @@ class Index:
             for entry, f in zip(entries, fields, strict=True)
         ]
 
-    def _entry_features(self, entry: Entry, fields: list[tuple[float, Terms]]) -> Features:
+    def _entry_features(self, entry: EntryText, fields: list[tuple[float, Terms]]) -> Features:
         word_idf, unknown = self._word_idf, self._unknown_idf
         head: set[str] = set()
         body: set[str] = set()
         head_pairs: set[str] = set()
-        cited = {DOC_PREFIX + s.document for s in entry.sources}
+        cited = {DOC_PREFIX + document for document in entry.documents}
         phrasings = []
         text = " | ".join(" ".join(terms.words) for _, terms in fields)
         for weight, terms in fields:
@@ -179,8 +187,8 @@ class Index:
             head_pairs.update(terms.pairs)
             if weight in (TITLE_WEIGHT, QUESTION_WEIGHT):
                 words = frozenset(terms.words)
-                phrasings.append((words, sum(word_idf.get(w, unknown) for w in words)))
-        about = frozenset(DOC_PREFIX + s.document for s in entry.sources[:1])
+                phrasings.append((words, sum(map(word_idf.get, words, repeat(unknown)))))
+        about = frozenset(DOC_PREFIX + document for document in entry.documents[:1])
         return Features(
             frozenset(head),
             frozenset(body),
@@ -211,9 +219,10 @@ class Index:
             term_id = self._term_ids.get(term)
             idf = float(self._idf[term_id]) if term_id is not None else self._unknown_idf
             ceiling += idf * (K1 + 1)
-            if term_id is not None:
-                start, end = self._starts[term_id], self._starts[term_id + 1]
-                scores[self._entries[start:end]] += idf * self._weights[start:end]
+            for segment in self._segments if term_id is not None else ():
+                start, end = segment.starts[term_id : term_id + 2].tolist()
+                if start < end:
+                    scores[segment.entries[start:end]] += idf * segment.weights[start:end]
         touched = np.flatnonzero(scores)
         if len(touched) > CANDIDATES:
             touched = touched[np.argpartition(-scores[touched], CANDIDATES)[:CANDIDATES]]
@@ -221,7 +230,7 @@ class Index:
         return [(n, float(scores[n])) for n in best], ceiling
 
 
-def _fields(entry: Entry) -> list[tuple[str, float]]:
+def _fields(entry: EntryText) -> list[tuple[str, float]]:
     """The texts of an entry with their weights."""
     fields = [(entry.title, TITLE_WEIGHT), *((q, QUESTION_WEIGHT) for q in entry.questions)]
     return fields + [(tag, TAG_WEIGHT) for tag in entry.tags] + [(entry.body, BODY_WEIGHT)]
@@ -245,16 +254,15 @@ def _segment(analysed: _Analysed, remap: np.ndarray) -> _Segment:
     return _Segment(term_ids[order], analysed.entries[order], analysed.frequencies[order])
 
 
-def _analyse_segment(analyzer: Analyzer, entries: tuple[Entry, ...], start: int) -> _Analysed:
+def _analyse_segment(analyzer: Analyzer, entries: Entries, start: int) -> _Analysed:
     """Terms, weighted frequencies and word pairs of the entries numbered from `start`."""
     texts, text_entry, text_weight = [], array("i"), array("f")
     sources = []  # a source counts as a document named in an empty text of its own
-    for number, entry in enumerate(entries, start):
+    for number, entry in enumerate(map(entries.text, range(len(entries))), start):
         fields = _fields(entry)
-        sources += [
-            (len(texts) + len(fields) + k, DOC_PREFIX + s.document) for k, s in enumerate(entry.sources)
-        ]
-        for text, weight in fields + [("", DOC_WEIGHT)] * len(entry.sources):
+        first = len(texts) + len(fields)
+        sources += [(first + k, DOC_PREFIX + document) for k, document in enumerate(entry.documents)]
+        for text, weight in fields + [("", DOC_WEIGHT)] * len(entry.documents):
             texts.append(text)
             text_entry.append(number)
             text_weight.append(weight)
@@ -296,5 +304,5 @@ def _adopt(analyzer: Analyzer) -> None:
     _worker_analyzer = analyzer
 
 
-def _analyse_adopted(entries: tuple[Entry, ...], start: int) -> _Analysed:
+def _analyse_adopted(entries: Entries, start: int) -> _Analysed:
     return _analyse_segment(_worker_analyzer, entries, start)

@@ -84,15 +84,11 @@ def search(index: Index, query: str) -> SearchResult:
     candidates, ceiling = index.bm25(terms)
     weighed = _Query.of(index, terms, ceiling, named)
     features = index.features([n for n, _ in candidates])
-    hits = sorted(
-        (
-            Hit(index.kb.entries[n], _score(weighed, feature, bm25))
-            for (n, bm25), feature in zip(candidates, features, strict=True)
-        ),
-        key=lambda h: h.score,
-        reverse=True,
-    )
-    return SearchResult(query, _outcome(hits), tuple(hits[:MAX_SUGGESTIONS]), named)
+    scored = [(_score(weighed, f, bm25), n) for (n, bm25), f in zip(candidates, features, strict=True)]
+    scored.sort(key=lambda pair: pair[0], reverse=True)  # stable: among equal scores, BM25's order
+    hits = tuple(Hit(index.kb.entries[n], score) for score, n in scored[:MAX_SUGGESTIONS])
+    runner_up = scored[1][0] if len(scored) > 1 else 0.0
+    return SearchResult(query, _outcome(hits[0].score if hits else None, runner_up), hits, named)
 
 
 def _score(query: _Query, doc: Features, bm25: float) -> float:
@@ -138,10 +134,9 @@ def _coverage(query: _Query, doc: Features) -> float:
     return found / total if total else 0.0
 
 
-def _outcome(hits: list[Hit]) -> Outcome:
-    if not hits or hits[0].score < SUGGEST_AT:
+def _outcome(best: float | None, runner_up: float) -> Outcome:
+    if best is None or best < SUGGEST_AT:
         return "decline"
-    runner_up = hits[1].score if len(hits) > 1 else 0.0
-    if hits[0].score >= ANSWER_AT and hits[0].score - runner_up >= MARGIN:
+    if best >= ANSWER_AT and best - runner_up >= MARGIN:
         return "answer"
     return "suggest"

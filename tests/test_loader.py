@@ -77,7 +77,7 @@ def test_cli_check_exit_codes(tmp_path, capsys):
 
 def test_a_clean_small_base_loads(tmp_path):
     kb = load(make_kb(tmp_path, {"t/muc-a.md": entry()}))
-    assert kb.by_id["muc-a"].topic == "t"
+    assert kb.entry("muc-a").topic == "t"
 
 
 def test_unknown_source_document_names_file_and_line(tmp_path):

@@ -40,8 +40,8 @@ def test_replaced_document_notice_is_not_repeated_by_its_own_historical_entry(kb
     from knowledge.answer import answer_to
 
     old = kb.documents["101/2017/NĐ-CP"]
-    historical = kb.by_id["nghi-dinh-101-2017-dao-tao-boi-duong"]
-    current = kb.by_id["boi-duong-toi-thieu-40-tiet-moi-nam"]
+    historical = kb.entry("nghi-dinh-101-2017-dao-tao-boi-duong")
+    current = kb.entry("boi-duong-toi-thieu-40-tiet-moi-nam")
     assert answer_to(historical, kb.documents, (old,)).notices == ()
     [notice] = answer_to(current, kb.documents, (old,)).notices
     assert notice.startswith("Lưu ý: Nghị định 101/2017/NĐ-CP") and "171/2025/NĐ-CP" in notice
