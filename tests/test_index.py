@@ -82,13 +82,15 @@ def test_head_pairs_are_known_and_body_pairs_are_not(awkward_index, kb):
     assert BODY_WEIGHT < 1
 
 
-def test_many_small_segments_search_exactly_like_one(kb, monkeypatch):
+@pytest.mark.parametrize("threads", [1, 2])  # alone, the build workers are forked; otherwise spawned
+def test_many_small_segments_search_exactly_like_one(kb, monkeypatch, threads):
     from knowledge import index as index_module
     from knowledge.search import search
 
     questions = ["bồi dưỡng mỗi năm bao nhiêu tiết", "dieu kien hoc trung cap llct", "nđ 101 còn hiệu lực ko"]
     whole = Index(kb)
-    monkeypatch.setattr(index_module, "SEGMENT_SIZE", 7)
+    monkeypatch.setattr(index_module, "SEGMENT_SIZE", 7)  # 8 segments: two worker processes
+    monkeypatch.setattr(index_module.threading, "active_count", lambda: threads)
     split = Index(kb)
     for question in questions:
         assert search(split, question) == search(whole, question)
