@@ -1,4 +1,4 @@
-"""The command line: run, demo, ask, kb."""
+"""The command line: run, demo, ask, kb, registry."""
 
 import argparse
 import json
@@ -8,7 +8,9 @@ from pathlib import Path
 
 from bot import replies
 from bot.config import Config, ConfigError, load_config
+from bot.imports import KINDS
 from bot.logs import configure_logging
+from bot.spreadsheets import SheetError
 from knowledge.answer import answer_to
 from knowledge.loader import BUNDLED, KnowledgeError, check, load
 from knowledge.model import KnowledgeBase
@@ -54,7 +56,28 @@ def _parser() -> argparse.ArgumentParser:
         sub = kb_commands.add_parser(name, help=text)
         sub.add_argument("--knowledge", type=Path, default=BUNDLED, help="knowledge base folder")
         sub.set_defaults(handler=handler)
+    _registry_parser(commands)
     return parser
+
+
+def _registry_parser(commands: argparse._SubParsersAction) -> None:
+    registry = commands.add_parser("registry", help="the personnel registry: import, export, audit log")
+    registry_commands = registry.add_subparsers(dest="registry_command", required=True)
+    load = registry_commands.add_parser("import", help="import a .csv or .xlsx file, whole or not at all")
+    load.add_argument("file", type=Path)
+    load.add_argument("--prune", action="store_true", help="deactivate staff missing from the file")
+    load.add_argument("--dry-run", action="store_true", help="check and count without writing")
+    load.set_defaults(handler=_registry_import)
+    export = registry_commands.add_parser("export", help="write a kind's rows to .csv or .xlsx")
+    export.add_argument("file", type=Path)
+    export.set_defaults(handler=_registry_export)
+    for sub in (load, export):
+        sub.add_argument("--kind", choices=KINDS, required=True)
+    audit = registry_commands.add_parser("audit", help="print who looked up whom")
+    audit.add_argument("--limit", type=int, default=100, help="newest rows to print (100)")
+    audit.set_defaults(handler=_registry_audit)
+    for sub in (load, export, audit):
+        sub.add_argument("--config", type=Path, help="TOML config file (for [storage] database)")
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -148,4 +171,58 @@ def _kb_stats(args: argparse.Namespace) -> int:
     print("\nMục dẫn từng văn bản:")
     for number, count in documents.most_common():
         print(f"  {number:30} {count:4}")
+    return 0
+
+
+def _open_registry(args: argparse.Namespace):
+    from bot.db import open_database
+    from bot.registry import Registry
+    from bot.standards import load_programmes
+
+    config = load_config(args.config) if args.config else Config()
+    programmes = {code: programme.name for code, programme in load_programmes().items()}
+    return Registry(open_database(config.storage.database), programmes)
+
+
+def _registry_import(args: argparse.Namespace) -> int:
+    try:
+        result = _open_registry(args).import_file(args.file, args.kind, args.prune, args.dry_run)
+    except SheetError as exc:
+        print(f"lỗi: {exc}", file=sys.stderr)
+        return 1
+    if result.parsed.ignored:
+        print(f"Bỏ qua cột không dùng: {', '.join(map(repr, result.parsed.ignored))}")
+    if result.counts is None:
+        for problem in result.parsed.problems:
+            print(f"{args.file.name}: {problem}")
+        print(f"Không nhập gì: {len(result.parsed.problems)} lỗi. Sửa các dòng trên rồi nhập lại cả tệp.")
+        return 1
+    counts = result.counts
+    verb = "Kiểm tra xong, chưa ghi gì: sẽ" if args.dry_run else "Đã nhập:"
+    pruned = f", ngừng theo dõi {counts.deactivated}" if args.prune else ""
+    print(
+        f"{verb} thêm {counts.inserted}, cập nhật {counts.updated}, "
+        f"giữ nguyên {counts.unchanged}{pruned} ({args.kind}, {len(result.parsed.records)} dòng)."
+    )
+    return 0
+
+
+def _registry_export(args: argparse.Namespace) -> int:
+    try:
+        rows = _open_registry(args).export(args.kind, args.file)
+    except SheetError as exc:
+        print(f"lỗi: {exc}", file=sys.stderr)
+        return 1
+    print(f"Đã ghi {rows} dòng ({args.kind}) vào {args.file}.")
+    return 0
+
+
+def _registry_audit(args: argparse.Namespace) -> int:
+    registry = _open_registry(args)
+    rows = list(registry.db.query("SELECT * FROM audit ORDER BY id DESC LIMIT ?", [args.limit]))
+    for row in reversed(rows):
+        actor = row["actor_staff_code"] or f"user {row['actor_user_id']}"
+        subject = row["subject_staff_code"] or "-"
+        print(f"{row['at']}  {actor:>12}  {row['action']:<10} {subject:>10}  {row['detail']}")
+    print(f"{len(rows)} dòng nhật ký.")
     return 0

@@ -12,8 +12,60 @@ def _feedback_and_unanswered(db: sqlite_utils.Database) -> None:
     db["unanswered"].create({"id": int, "question": str, "chat_type": str, "created_at": str}, pk="id")
 
 
+_REGISTRY = """
+CREATE TABLE units (
+    code TEXT PRIMARY KEY, name TEXT NOT NULL, parent_code TEXT REFERENCES units (code)
+);
+CREATE TABLE staff (
+    code TEXT PRIMARY KEY, full_name TEXT NOT NULL, date_of_birth TEXT, gender TEXT NOT NULL DEFAULT '',
+    unit_code TEXT NOT NULL REFERENCES units (code), position TEXT NOT NULL DEFAULT '',
+    leader_level TEXT NOT NULL DEFAULT '', appointed_on TEXT, phone TEXT NOT NULL DEFAULT '',
+    role TEXT NOT NULL DEFAULT 'staff' CHECK (role IN ('staff', 'officer')),
+    active INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX staff_unit ON staff (unit_code);
+CREATE INDEX staff_phone ON staff (phone);
+CREATE TABLE programmes (code TEXT PRIMARY KEY, name TEXT NOT NULL);
+CREATE TABLE trainings (
+    staff_code TEXT NOT NULL REFERENCES staff (code), programme TEXT NOT NULL REFERENCES programmes (code),
+    completed_on TEXT NOT NULL, periods INTEGER, certificate_no TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (staff_code, programme, completed_on)
+);
+CREATE TABLE courses (
+    code TEXT PRIMARY KEY, title TEXT NOT NULL, programme TEXT NOT NULL REFERENCES programmes (code),
+    starts_on TEXT NOT NULL, ends_on TEXT, location TEXT NOT NULL DEFAULT '',
+    organizer TEXT NOT NULL DEFAULT '', status TEXT NOT NULL DEFAULT 'scheduled'
+);
+CREATE INDEX courses_start ON courses (starts_on);
+CREATE TABLE enrollments (
+    course_code TEXT NOT NULL REFERENCES courses (code), staff_code TEXT NOT NULL REFERENCES staff (code),
+    status TEXT NOT NULL DEFAULT 'enrolled', PRIMARY KEY (course_code, staff_code)
+);
+CREATE INDEX enrollments_staff ON enrollments (staff_code);
+CREATE TABLE links (
+    user_id INTEGER PRIMARY KEY, staff_code TEXT NOT NULL UNIQUE REFERENCES staff (code),
+    linked_at TEXT NOT NULL, active INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE invites (
+    code TEXT PRIMARY KEY, staff_code TEXT NOT NULL REFERENCES staff (code), created_by INTEGER NOT NULL,
+    created_at TEXT NOT NULL, expires_at TEXT NOT NULL, used_at TEXT
+);
+CREATE TABLE link_attempts (user_id INTEGER NOT NULL, at TEXT NOT NULL);
+CREATE INDEX link_attempts_user ON link_attempts (user_id, at);
+CREATE TABLE audit (
+    id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor_user_id INTEGER, actor_staff_code TEXT,
+    action TEXT NOT NULL, subject_staff_code TEXT, detail TEXT NOT NULL DEFAULT ''
+);
+"""
+
+
+def _registry(db: sqlite_utils.Database) -> None:
+    for statement in filter(str.strip, _REGISTRY.split(";")):
+        db.execute(statement)
+
+
 # Append only: each function runs once, in order, and its number is recorded.
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_feedback_and_unanswered,)
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_feedback_and_unanswered, _registry)
 
 
 def open_database(path: Path | str) -> sqlite_utils.Database:
