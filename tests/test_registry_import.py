@@ -179,3 +179,20 @@ def test_bad_phones_are_refused(raw):
 
     with pytest.raises(ValueError, match="số điện thoại"):
         phone(raw)
+
+
+def test_cli_imports_checks_and_exports_with_the_bundled_catalogue(tmp_path, capsys):
+    from bot.cli import main
+
+    config = tmp_path / "bot.toml"
+    config.write_text(f'[storage]\ndatabase = "{tmp_path / "r.db"}"\n', encoding="utf-8")
+    staff = write(tmp_path / "staff.xlsx", STAFF_HEADER, STAFF)
+    assert main(["registry", "import", str(staff), "--kind", "staff", "--config", str(config)]) == 0
+    assert "thêm 3" in capsys.readouterr().out
+    header = ["Mã cán bộ", "Chương trình", "Ngày hoàn thành", "Số tiết"]
+    bad = write(tmp_path / "t.csv", header, [["X01", "boi_duong_vtvl", "30/02/2026", "8"]])
+    assert main(["registry", "import", str(bad), "--kind", "trainings", "--config", str(config)]) == 1
+    assert "t.csv: dòng 2, cột completed_on" in capsys.readouterr().out
+    out = tmp_path / "out.csv"
+    assert main(["registry", "export", str(out), "--kind", "staff", "--config", str(config)]) == 0
+    assert out.read_text(encoding="utf-8-sig").count("\n") == 4
