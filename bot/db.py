@@ -1,7 +1,8 @@
 """The SQLite database: opening it and bringing its schema up to date by numbered migrations."""
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlite_utils
@@ -17,7 +18,8 @@ CREATE TABLE units (
     code TEXT PRIMARY KEY, name TEXT NOT NULL, parent_code TEXT REFERENCES units (code)
 );
 CREATE TABLE staff (
-    code TEXT PRIMARY KEY, full_name TEXT NOT NULL, date_of_birth TEXT, gender TEXT NOT NULL DEFAULT '',
+    code TEXT PRIMARY KEY, full_name TEXT NOT NULL, search_name TEXT NOT NULL DEFAULT '',
+    date_of_birth TEXT, gender TEXT NOT NULL DEFAULT '',
     unit_code TEXT NOT NULL REFERENCES units (code), position TEXT NOT NULL DEFAULT '',
     leader_level TEXT NOT NULL DEFAULT '', appointed_on TEXT, phone TEXT NOT NULL DEFAULT '',
     role TEXT NOT NULL DEFAULT 'staff' CHECK (role IN ('staff', 'officer')),
@@ -92,3 +94,15 @@ def migrate(db: sqlite_utils.Database) -> int:
             step(db)
             db.conn.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
     return len(MIGRATIONS)
+
+
+@contextmanager
+def transaction(db: sqlite_utils.Database, commit: bool = True) -> Iterator[None]:
+    """All statements inside take effect together, or (on error, or when not committing) none do."""
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT" if commit else "ROLLBACK")

@@ -1,16 +1,16 @@
 """The personnel registry in SQLite: units, staff, trainings, courses, enrollments; import and export."""
 
 import datetime
-import sqlite3
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import sqlite_utils
 
+from bot.db import transaction
 from bot.imports import COLUMNS, KEYS, Known, Parsed, Problem, parse_file
 from bot.spreadsheets import write_table
+from knowledge.text import fold
 
 TABLES = {"staff": "staff", "trainings": "trainings", "courses": "courses", "enrollments": "enrollments"}
 PRIMARY_KEYS = {
@@ -49,7 +49,7 @@ class Registry:
     def __init__(self, db: sqlite_utils.Database, programmes: Mapping[str, str]) -> None:
         self.db = db
         self.programmes = dict(programmes)
-        with _transaction(db):
+        with transaction(db):
             db.conn.executemany(
                 "INSERT INTO programmes (code, name) VALUES (?, ?) "
                 "ON CONFLICT (code) DO UPDATE SET name = excluded.name",
@@ -71,7 +71,7 @@ class Registry:
             self._check_units(parsed)
         if parsed.problems:
             return ImportResult(parsed, None)
-        with _transaction(self.db, commit=not dry_run):
+        with transaction(self.db, commit=not dry_run):
             if kind == "staff":
                 self._write_units(parsed)
             counts = self._upsert(kind, [self._row(kind, r) for r in parsed.records.values()])
@@ -121,6 +121,7 @@ class Registry:
         row = {RENAMED.get(name, name): value for name, value in record.items() if name not in UNIT_FIELDS}
         if kind == "staff":
             row["active"] = 1
+            row["search_name"] = fold(row["full_name"])  # folded once here, searched on every /lookup
         return row
 
     def _upsert(self, kind: str, rows: list[dict]) -> Counts:
@@ -184,15 +185,3 @@ def _cell(name: str, value: object) -> object:
     if name in DATE_FIELDS:
         return datetime.date.fromisoformat(str(value)).strftime("%d/%m/%Y")
     return value
-
-
-@contextmanager
-def _transaction(db: sqlite_utils.Database, commit: bool = True) -> Iterator[None]:
-    """All statements inside take effect together, or (on error, or when not committing) none do."""
-    db.conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except (sqlite3.Error, ValueError):
-        db.conn.execute("ROLLBACK")
-        raise
-    db.conn.execute("COMMIT" if commit else "ROLLBACK")
