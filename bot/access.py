@@ -42,7 +42,9 @@ def may_view(who: Viewer, subject: Staff) -> bool:
     return own or who.admin or subject.unit_code in who.units
 
 
-def audit(db: sqlite_utils.Database, who: Viewer, action: str, subject: str | None, detail: str, now: datetime) -> None:
+def audit(
+    db: sqlite_utils.Database, who: Viewer, action: str, subject: str | None, detail: str, now: datetime
+) -> None:
     """Record a look at (or an attempt on) someone else's data."""
     db["audit"].insert(
         {

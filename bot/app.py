@@ -13,13 +13,18 @@ from telegram.ext import (
 
 from bot.config import Config
 from bot.services import BOT_DATA_KEY, Services
-from handlers import errors, inline, questions, start, unsupported
+from handlers import errors, inline, link, questions, start, status, unsupported
 
 # The command menu; the README and /help list the same commands (a test checks it).
 COMMANDS = (
     ("start", "Bắt đầu và giới thiệu"),
     ("help", "Hướng dẫn sử dụng"),
     ("ask", "Hỏi một câu (dùng trong nhóm)"),
+    ("status", "Tình trạng bồi dưỡng của tôi"),
+    ("link", "Liên kết tài khoản với hồ sơ"),
+    ("unlink", "Hủy liên kết tài khoản"),
+    ("lookup", "Tra cứu người trong đơn vị (cán bộ tổ chức)"),
+    ("invite", "Cấp mã liên kết (cán bộ tổ chức)"),
 )
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -44,6 +49,14 @@ def build_application(config: Config, services: Services, base_url: str | None =
             CommandHandler("start", start.on_start),
             CommandHandler("help", start.on_help),
             CommandHandler("ask", questions.on_ask),
+            # The registry: personal data, so private chats only (the handlers say so elsewhere).
+            CommandHandler("status", status.on_status),
+            CommandHandler("link", link.on_link),
+            CommandHandler("unlink", link.on_unlink),
+            CommandHandler("lookup", status.on_lookup),
+            CommandHandler("invite", link.on_invite),
+            MessageHandler(filters.CONTACT & PRIVATE, link.on_contact),
+            CallbackQueryHandler(status.on_person_button, pattern=r"^p:"),
             MessageHandler(NEW_TEXT & PRIVATE, questions.on_private_text),
             MessageHandler(
                 NEW_TEXT & filters.ChatType.GROUPS & filters.Entity(MessageEntity.MENTION),

@@ -597,6 +597,18 @@ class FakeBotAPI:
                 f"message {message_id} in chat {chat_id} has no button with callback_data "
                 f"{callback_data!r}; it has {buttons}"
             )
+        return self._callback_query(stored, callback_data, user_id)
+
+    def press_forged_button(self, message: Mapping[str, Any], callback_data: str, user_id: int) -> str:
+        """Queues a callback_query with data no button of the message carries, as a tampered client can."""
+        chat_id, message_id = _message_ref(message)
+        stored = self._messages.get((chat_id, message_id))
+        if stored is None:
+            raise ValueError(f"no message {message_id} in chat {chat_id}")
+        return self._callback_query(stored, callback_data, user_id)
+
+    def _callback_query(self, stored: JSONDict, callback_data: str, user_id: int | None) -> str:
+        chat_id = stored["chat"]["id"]
         if user_id is None:
             user_id = chat_id if chat_id > 0 else DEFAULT_USER_ID
         query_id = str(next(self._ids))

@@ -19,8 +19,8 @@ PRIMARY_KEYS = {
     "courses": ("code",),
     "enrollments": ("course_code", "staff_code"),
 }
-# Record fields that are stored under another name, or not in the kind's own table.
-RENAMED = {"staff_code": "code", "course_code": "code"}
+# The key of staff and course rows is stored as `code`; fields that belong to the units table.
+OWN_KEY = {"staff": "staff_code", "courses": "course_code"}
 UNIT_FIELDS = ("unit_name", "parent_unit_code")
 DATE_FIELDS = {"date_of_birth", "appointed_on", "completed_on", "starts_on", "ends_on"}
 
@@ -118,7 +118,9 @@ class Registry:
         )
 
     def _row(self, kind: str, record: dict) -> dict:
-        row = {RENAMED.get(name, name): value for name, value in record.items() if name not in UNIT_FIELDS}
+        own_key = OWN_KEY.get(kind)
+        fields = {name: value for name, value in record.items() if name not in UNIT_FIELDS}
+        row = {"code" if name == own_key else name: value for name, value in fields.items()}
         if kind == "staff":
             row["active"] = 1
             row["search_name"] = fold(row["full_name"])  # folded once here, searched on every /lookup

@@ -1,14 +1,24 @@
 """The Services object: everything a handler may call, built once and kept in bot_data."""
 
 import logging
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Literal
+from zoneinfo import ZoneInfo
 
 import sqlite_utils
 from telegram.ext import CallbackContext
 
+from bot.access import Viewer, audit, may_view, viewer
 from bot.config import Config
 from bot.db import open_database
+from bot.imports import phone
+from bot.linking import Linking
+from bot.people import People, Staff
+from bot.registry import Registry
+from bot.standards import Standards, load_programmes, load_standards
+from bot.status import StatusReport, status_report
 from knowledge.answer import Answer, answer_to
 from knowledge.loader import BUNDLED, load
 from knowledge.model import Entry, KnowledgeBase
@@ -16,6 +26,20 @@ from knowledge.search import Index, SearchResult, search
 
 log = logging.getLogger(__name__)
 BOT_DATA_KEY = "services"
+LOCAL_TIME = ZoneInfo("Asia/Ho_Chi_Minh")  # "today" for deadlines is the officials' day
+
+
+@dataclass(frozen=True)
+class Link:
+    """How an attempt to link an account ended, and the person when it worked."""
+
+    outcome: Literal["linked", "not_own", "not_found", "taken", "blocked"]
+    staff: Staff | None = None
+
+
+def utc_now() -> datetime:
+    """The current time, aware, in UTC."""
+    return datetime.now(UTC)
 
 
 @dataclass
@@ -26,12 +50,22 @@ class Services:
     kb: KnowledgeBase
     index: Index
     db: sqlite_utils.Database
+    standards: Standards = field(default_factory=load_standards)
+    clock: Callable[[], datetime] = utc_now
+    people: People = field(init=False)
+    linking: Linking = field(init=False)
+
+    def __post_init__(self) -> None:
+        programmes = {code: programme.name for code, programme in self.standards.programmes.items()}
+        self.registry = Registry(self.db, programmes)
+        self.people, self.linking = People(self.db), Linking(self.db)
 
     @classmethod
     def open(cls, config: Config) -> "Services":
         """Load the knowledge base, build its index and open the database."""
         kb = load(config.knowledge.path or BUNDLED)
-        return cls(config, kb, Index(kb), open_database(config.storage.database))
+        standards = load_standards(programmes=load_programmes())
+        return cls(config, kb, Index(kb), open_database(config.storage.database), standards)
 
     def close(self) -> None:
         """Close the database."""
@@ -62,6 +96,84 @@ class Services:
     def record_feedback(self, entry_id: str, helpful: bool) -> None:
         """Store a 👍 or 👎 on an answer; who gave it is not kept."""
         self.db["feedback"].insert({"entry_id": entry_id, "helpful": int(helpful), "created_at": _now()})
+
+    def today(self) -> date:
+        """Today in Vietnam."""
+        return self.clock().astimezone(LOCAL_TIME).date()
+
+    def viewer(self, user_id: int) -> Viewer:
+        """Who a Telegram user is to the registry."""
+        return viewer(user_id, self.people, self.config.access.admins)
+
+    def link_by_contact(self, user_id: int, contact_user_id: int | None, phone_number: str) -> Link:
+        """Link the sender to the one active record with the phone number they shared, if it is their own."""
+        if contact_user_id != user_id:
+            return self._failed(user_id, "not_own")
+        try:
+            matches = self.people.with_phone(phone(phone_number))
+        except ValueError:
+            matches = []
+        return self._link(user_id, matches[0] if len(matches) == 1 else None)
+
+    def link_by_code(self, user_id: int, code: str) -> Link:
+        """Link the sender to the person an organiser's one-time code names."""
+        if self.linking.blocked(user_id, self.clock()):
+            return Link("blocked")
+        staff_code = self.linking.redeem(code, self.clock())
+        return self._link(user_id, self.people.get(staff_code) if staff_code else None)
+
+    def unlink(self, user_id: int) -> bool:
+        """Remove the sender's link; False when there was none."""
+        return self.linking.unlink(user_id)
+
+    def invite(self, user_id: int, staff_code: str) -> tuple[Staff, str] | None:
+        """A one-time link code for someone the organiser covers; None if they may not, or no such person."""
+        who, subject = self.viewer(user_id), self.people.get(staff_code.strip())
+        if not who.may_look_up or subject is None or not subject.active or not may_view(who, subject):
+            audit(self.db, who, "denied", None, f"/invite {staff_code}", self.clock())
+            return None
+        audit(self.db, who, "invite", subject.code, "", self.clock())
+        return subject, self.linking.invite(subject.code, user_id, self.clock())
+
+    def own_status(self, user_id: int) -> StatusReport | None:
+        """The linked person's own status, or None when the account is not linked."""
+        staff = self.people.linked(user_id)
+        return status_report(self.people, self.standards, staff, self.today()) if staff else None
+
+    def status_of(self, user_id: int, staff_code: str) -> StatusReport | None:
+        """Someone's status for a viewer allowed to see it (audited); None otherwise, saying nothing more."""
+        who, subject = self.viewer(user_id), self.people.get(staff_code)
+        if subject is None or not subject.active or not may_view(who, subject):
+            audit(self.db, who, "denied", None, f"status {staff_code[:40]}", self.clock())
+            return None
+        if who.staff is None or who.staff.code != subject.code:
+            audit(self.db, who, "status", subject.code, "", self.clock())
+        return status_report(self.people, self.standards, subject, self.today())
+
+    def lookup(self, user_id: int, query: str) -> list[Staff] | None:
+        """People an organiser or admin may see whose code or name matches; None for anyone else."""
+        who = self.viewer(user_id)
+        if not who.may_look_up:
+            audit(self.db, who, "denied", None, f"/lookup {query}", self.clock())
+            return None
+        audit(self.db, who, "lookup", None, query, self.clock())
+        return self.people.search(query, who.scope)
+
+    def _link(self, user_id: int, staff: Staff | None) -> Link:
+        if self.linking.blocked(user_id, self.clock()):
+            return Link("blocked")
+        if staff is None:
+            return self._failed(user_id, "not_found")
+        if self.linking.taken(staff.code, user_id):
+            return self._failed(user_id, "taken")
+        self.linking.link(user_id, staff.code, self.clock())
+        return Link("linked", staff)
+
+    def _failed(self, user_id: int, outcome: Literal["not_own", "not_found", "taken"]) -> Link:
+        if self.linking.blocked(user_id, self.clock()):
+            return Link("blocked")
+        self.linking.fail(user_id, self.clock())
+        return Link(outcome)
 
 
 def services(context: CallbackContext) -> Services:

@@ -18,7 +18,12 @@ HELP = (
     "Trong nhóm, hãy nhắc tên tôi hoặc dùng /ask kèm câu hỏi.\n\n"
     "Các lệnh:\n"
     "/help - hướng dẫn sử dụng\n"
-    "/ask - hỏi một câu (dùng trong nhóm)\n\n"
+    "/ask - hỏi một câu (dùng trong nhóm)\n"
+    "/link - liên kết tài khoản với hồ sơ của bạn (chia sẻ số điện thoại)\n"
+    "/status - tình trạng bồi dưỡng của bạn so với tiêu chuẩn vị trí, kèm hạn và căn cứ\n"
+    "/unlink - hủy liên kết tài khoản\n"
+    "/lookup - tra cứu người trong đơn vị (dành cho cán bộ tổ chức)\n"
+    "/invite - cấp mã liên kết cho người chưa có số điện thoại (dành cho cán bộ tổ chức)\n\n"
     "Câu trả lời chỉ để tham khảo, không thay cho văn bản chính thức. Khi cần, bạn liên hệ {contact}."
 )
 

@@ -143,6 +143,31 @@ def test_courses_and_enrollments_refer_to_what_exists(registry, tmp_path):
     ]
 
 
+def test_valid_trainings_and_enrollments_are_stored_and_counted(registry, tmp_path):
+    registry.import_file(write(tmp_path / "s.csv", STAFF_HEADER, STAFF), "staff")
+    header = ["Mã cán bộ", "Chương trình", "Ngày hoàn thành", "Số tiết", "Số chứng chỉ"]
+    rows = [
+        ["X01", "boi_duong_vtvl", "01/02/2026", "16", "CC-1"],
+        ["X02", "qlnn_cap_phong", "2025-12-01", "", ""],
+    ]
+    trainings = write(tmp_path / "t.csv", header, rows)
+    assert registry.import_file(trainings, "trainings").counts == Counts(2)
+    assert registry.db["trainings"].get(("X01", "boi_duong_vtvl", "2026-02-01"))["periods"] == 16
+    rows[0][3] = "24"
+    assert registry.import_file(write(trainings, header, rows), "trainings").counts == Counts(0, 1, 1)
+    course_header = ["Mã lớp", "Tên lớp", "Chương trình", "Ngày khai giảng"]
+    registry.import_file(
+        write(tmp_path / "c.csv", course_header, [["L1", "Lớp", "qlnn_cap_phong", "01/12/2026"]]), "courses"
+    )
+    path = write(tmp_path / "e.csv", ["course_code", "staff_code"], [["L1", "X01"], ["L1", "X02"]])
+    assert registry.import_file(path, "enrollments").counts == Counts(2)
+    assert {r["status"] for r in table(registry, "enrollments")} == {"enrolled"}
+    for kind in ("trainings", "enrollments", "courses"):
+        out = tmp_path / f"{kind}.xlsx"
+        registry.export(kind, out)
+        assert registry.import_file(out, kind).counts.unchanged > 0
+
+
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 def test_export_reimports_unchanged(registry, tmp_path, suffix):
     registry.import_file(write(tmp_path / "s.csv", STAFF_HEADER, STAFF), "staff")
