@@ -6,24 +6,40 @@ import logging
 import re
 import sys
 import tempfile
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
 from bot.app import build_application
 from bot.config import Config, StorageConfig, TelegramConfig
+from bot.demo_registry import DemoPeople, seed
 from bot.fake_bot_api import FakeBotAPI
 from bot.runtime import polling
-from bot.services import Services
+from bot.services import Services, utc_now
 
 DEMO_TOKEN = "100200300:offline-demo"
 DEMO_USER = 4242
 REPLY_TIMEOUT, SETTLE = 10.0, 0.4  # seconds: first reply, then quiet time that ends a reply
 INTRO = (
-    "Bản chạy thử ngoại tuyến: bot thật, Telegram giả trên máy này.\n"
+    "Bản chạy thử ngoại tuyến: bot thật, Telegram giả trên máy này, một xã mẫu khoảng 60 người.\n"
     "Gõ câu hỏi rồi Enter. Khi có nút [1], [2]..., gõ số để bấm. Gõ /thoat (hoặc Ctrl-D) để kết thúc.\n"
+    "Đóng vai: /vai khach (chưa liên kết), /vai canbo (một công chức xã), /vai tochuc (cán bộ tổ chức "
+    "của xã); rồi thử /status, /lookup tên. /tua N: tua thời gian N ngày.\n"
 )
 QUIT = {"/thoat", "/quit", "/exit"}
+Local = Callable[[str], Awaitable[str | None]]  # a demo-only command: what to print, or None if not one
+
+
+class DemoClock:
+    """The real time, moved forward by /tua."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta()
+
+    def __call__(self) -> datetime:
+        return utc_now() + self.offset
 
 
 def run_demo(config: Config, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
@@ -39,18 +55,42 @@ async def _demo(config: Config, stdin: TextIO, stdout: TextIO) -> int:
             telegram=TelegramConfig(token=DEMO_TOKEN),
             storage=StorageConfig(database=Path(folder) / "demo.db"),
         )
+        services, clock = Services.open(config), DemoClock()
+        services.clock = clock
+        people = seed(services.registry, Path(folder), services.today())
         async with FakeBotAPI(token=DEMO_TOKEN, bot_username="tro_ly_can_bo_bot") as api:
-            application = build_application(config, Services.open(config), base_url=api.base_url)
+            application = build_application(config, services, base_url=api.base_url)
             async with polling(application, poll_timeout=0.5):
-                await Terminal(api, stdin, stdout).chat()
+                await Terminal(api, stdin, stdout, _controls(api, services, people, clock)).chat()
     return 0
+
+
+def _controls(api: FakeBotAPI, services: Services, people: DemoPeople, clock: DemoClock) -> Local:
+    """/vai switches who the person at the terminal is, through the bot's own linking; /tua moves time."""
+
+    async def local(line: str) -> str | None:
+        command, _, argument = line.partition(" ")
+        if command == "/tua":
+            days = int(argument) if argument.strip().lstrip("-").isdigit() else 1
+            clock.offset += timedelta(days=days)
+            return f"đã tua {days} ngày: hôm nay là {services.today():%d/%m/%Y}"
+        if command != "/vai":
+            return None
+        phones = {"canbo": people.staff_phone, "tochuc": people.officer_phone}
+        if (role := argument.strip()) in phones:  # shares "their" phone number, as /link asks
+            api.send_contact(user_id=DEMO_USER, phone_number=phones[role], contact_user_id=DEMO_USER)
+            return "đã chia sẻ số điện thoại trong hồ sơ của vai này"
+        api.send_text("/unlink", user_id=DEMO_USER)
+        return "đang hủy liên kết: bạn là người chưa liên kết"
+
+    return local
 
 
 class Terminal:
     """Types the person's lines as Telegram messages and prints the bot's replies readably."""
 
-    def __init__(self, api: FakeBotAPI, stdin: TextIO, stdout: TextIO) -> None:
-        self.api, self.stdin, self.stdout = api, stdin, stdout
+    def __init__(self, api: FakeBotAPI, stdin: TextIO, stdout: TextIO, local: Local | None = None) -> None:
+        self.api, self.stdin, self.stdout, self.local = api, stdin, stdout, local
         self.interactive = stdin.isatty()
         self.buttons: list[tuple[dict, str]] = []  # (bot message, callback data) by number
 
@@ -72,7 +112,11 @@ class Terminal:
     async def send(self, line: str) -> None:
         """Press a numbered button or send the line as a message, then show what comes back."""
         before = (len(self.api.messages_to(DEMO_USER)), len(self.api.callback_answers))
-        if line.isdigit() and 1 <= int(line) <= len(self.buttons):
+        if self.local is not None and (note := await self.local(line)) is not None:
+            self.print(f"  ({note})")
+            if not line.startswith("/vai"):
+                return
+        elif line.isdigit() and 1 <= int(line) <= len(self.buttons):
             message, data = self.buttons[int(line) - 1]
             self.api.press_button(message, data, user_id=DEMO_USER)
         elif line:

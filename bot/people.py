@@ -12,6 +12,7 @@ from knowledge.text import fold
 
 SEARCH_LIMIT = 8
 SEARCH_CUTOFF = 75  # rapidfuzz WRatio over folded names: "nguyen van an" ~ "nguyen van anh"
+SEARCH_WINDOW = 8  # keep only names this close to the best: a full name typed finds that person alone
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,8 @@ class People:
                 fold(query), names, scorer=fuzz.WRatio, processor=None, score_cutoff=SEARCH_CUTOFF,
                 limit=SEARCH_LIMIT,
             )  # fmt: skip
-            codes = [code for _, _, code in matches]
+            best = matches[0][1] if matches else 0
+            codes = [code for _, score, code in matches if score >= best - SEARCH_WINDOW]
         return [person for person in map(self.get, codes) if person is not None]
 
     def trainings(self, code: str) -> list[Training]:

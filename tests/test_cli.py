@@ -65,3 +65,17 @@ def test_demo_can_be_scripted_through_stdin():
     assert "[1] 👍 Hữu ích" in out
     assert "(thông báo) Cảm ơn bạn đã góp ý!" in out
     assert "Xin lỗi, tôi chưa có câu trả lời" in out
+
+
+def test_demo_plays_each_registry_role_and_moves_time():
+    lines = ["/status", "/vai canbo", "/status", "/vai tochuc", "/lookup nguyen thi thu haa", "/tua 3"]
+    script = "\n".join([*lines, "/vai khach", "/status", ""])
+    result = bot("demo", stdin=script)
+    assert result.returncode == 0, result.stderr
+    unlinked, staff, organiser, *_ = result.stdout.split("Bạn: /vai ")
+    assert "chưa liên kết với hồ sơ" in unlinked
+    assert "Tiêu chuẩn theo vị trí" in staff and "Căn cứ: Điều 16 khoản 3" in staff
+    assert "khai giảng" in staff and "còn 3 ngày" in staff
+    assert "Nguyễn Thị Thu Hà (mã HA015)" in organiser
+    assert "đã tua 3 ngày" in result.stdout
+    assert result.stdout.rstrip().endswith("Gõ /link để liên kết bằng số điện thoại của bạn.")
