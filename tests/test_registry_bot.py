@@ -132,10 +132,29 @@ async def test_someone_who_does_not_exist_gets_the_same_refusal(api):
 
 
 @pytest.mark.parametrize("command", ["/status", "/lookup T1", "/link", "/unlink", "/invite N1"])
-@pytest.mark.parametrize("role", ["staff", "officer", "admin"])
+@pytest.mark.parametrize("role", list(USERS))
 async def test_registry_commands_in_groups_show_nothing(api, command, role):
     text = await say(api, command, USERS[role], chat_id=-5005, chat_type="group")
     assert text == PRIVATE_ONLY
+
+
+@pytest.mark.parametrize("role", list(USERS))
+async def test_a_person_button_in_a_group_shows_nothing(api, role):
+    group = -6006
+    api.send_text("/help", user_id=USERS[role], chat_id=group, chat_type="group")
+    [anchor] = await api.wait_for_messages(group)
+    query_id = api.press_forged_button(anchor, "p:T1", user_id=USERS[role])
+    await api.wait_for_call("answerCallbackQuery")
+    assert api.callback_answers[query_id]["text"] == PRIVATE_ONLY
+    assert len(api.messages_to(group)) == 1  # nothing was posted to the group
+
+
+@pytest.mark.parametrize("role", list(USERS))
+async def test_invite_by_role(api, registry_services, role):
+    text = await say(api, "/invite T1", USERS[role])
+    assert text.startswith("Mã liên kết cho Trần Văn Tâm") == (role in SEES_T1)
+    if role not in SEES_T1:
+        assert text == NOT_IN_SCOPE
 
 
 async def test_several_matches_give_buttons_that_show_the_chosen_person(api):

@@ -1,6 +1,7 @@
 """Registry imports: whole files or nothing, every bad row reported, upserts counted, csv and xlsx alike."""
 
 import csv
+import datetime
 from pathlib import Path
 
 import openpyxl
@@ -221,3 +222,18 @@ def test_cli_imports_checks_and_exports_with_the_bundled_catalogue(tmp_path, cap
     out = tmp_path / "out.csv"
     assert main(["registry", "export", str(out), "--kind", "staff", "--config", str(config)]) == 0
     assert out.read_text(encoding="utf-8-sig").count("\n") == 4
+
+
+def test_cli_prints_the_audit_log(tmp_path, capsys):
+    from bot.access import Viewer, audit
+    from bot.cli import main
+
+    config = tmp_path / "bot.toml"
+    config.write_text(f'[storage]\ndatabase = "{tmp_path / "r.db"}"\n', encoding="utf-8")
+    db = open_database(tmp_path / "r.db")
+    who = Viewer(77, None, True, frozenset())
+    audit(db, who, "status", "X01", "", datetime.datetime(2026, 11, 21, 8, tzinfo=datetime.UTC))
+    db.close()
+    assert main(["registry", "audit", "--config", str(config)]) == 0
+    out = capsys.readouterr().out
+    assert "2026-11-21T08:00:00+00:00" in out and "user 77" in out and "X01" in out and "1 dòng" in out
