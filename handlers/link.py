@@ -5,7 +5,7 @@ from html import escape
 from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
 from telegram.ext import ContextTypes
 
-from bot.services import services
+from bot.services import Link, services
 from handlers.private import private_only
 
 ASK_CONTACT = (
@@ -14,6 +14,8 @@ ASK_CONTACT = (
     "Nếu hồ sơ chưa có số điện thoại, bạn nhờ cán bộ tổ chức cấp mã liên kết rồi gõ: /link MÃ"
 )
 SHARE_BUTTON = "📱 Chia sẻ số điện thoại"
+# The one refusal for "no such person", "not in your units" and "not allowed": it reveals nothing.
+NOT_IN_SCOPE = "Không tìm thấy người này trong phạm vi đơn vị bạn phụ trách, hoặc bạn không có quyền tra cứu."
 OUTCOMES = {
     "not_own": "Bạn chỉ chia sẻ được số điện thoại của chính tài khoản này (nút «Chia sẻ số điện thoại»).",
     "not_found": (
@@ -72,10 +74,8 @@ async def on_invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
 
 
-NOT_IN_SCOPE = "Không tìm thấy người này trong phạm vi đơn vị bạn phụ trách, hoặc bạn không có quyền tra cứu."
 
-
-def _linked_text(link) -> str:
+def _linked_text(link: Link) -> str:
     if link.outcome == "linked":
         return (
             f"Đã liên kết tài khoản với hồ sơ của <b>{escape(link.staff.full_name)}</b> "
