@@ -24,6 +24,7 @@ test: $(INSTALLED)
 bench: $(INSTALLED)
 	$(BIN)/python -m bench.quality
 	$(BIN)/python -m bench.latency
+	$(BIN)/python -m bench.registry
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache var

@@ -1,5 +1,6 @@
 """The SQLite database: opening it and bringing its schema up to date by numbered migrations."""
 
+import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -54,6 +55,11 @@ CREATE TABLE invites (
 );
 CREATE TABLE link_attempts (user_id INTEGER NOT NULL, at TEXT NOT NULL);
 CREATE INDEX link_attempts_user ON link_attempts (user_id, at);
+CREATE TABLE registry_version (id INTEGER PRIMARY KEY CHECK (id = 1), staff INTEGER NOT NULL);
+INSERT INTO registry_version VALUES (1, 0);
+CREATE TRIGGER staff_inserted AFTER INSERT ON staff BEGIN UPDATE registry_version SET staff = staff + 1; END;
+CREATE TRIGGER staff_updated AFTER UPDATE ON staff BEGIN UPDATE registry_version SET staff = staff + 1; END;
+CREATE TRIGGER staff_deleted AFTER DELETE ON staff BEGIN UPDATE registry_version SET staff = staff + 1; END;
 CREATE TABLE audit (
     id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor_user_id INTEGER, actor_staff_code TEXT,
     action TEXT NOT NULL, subject_staff_code TEXT, detail TEXT NOT NULL DEFAULT ''
@@ -62,8 +68,9 @@ CREATE TABLE audit (
 
 
 def _registry(db: sqlite_utils.Database) -> None:
-    for statement in filter(str.strip, _REGISTRY.split(";")):
-        db.execute(statement)
+    for statement in re.split(r";\n", _REGISTRY):  # a trigger's body has ";" of its own, not ";\n"
+        if statement.strip():
+            db.execute(statement)
 
 
 # Append only: each function runs once, in order, and its number is recorded.

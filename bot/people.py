@@ -5,14 +5,9 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 import sqlite_utils
-from rapidfuzz import fuzz, process
 
+from bot.names import Named, NameIndex
 from bot.standards import Person, Training
-from knowledge.text import fold
-
-SEARCH_LIMIT = 8
-SEARCH_CUTOFF = 75  # rapidfuzz WRatio over folded names: "nguyen van an" ~ "nguyen van anh"
-SEARCH_WINDOW = 8  # keep only names this close to the best: a full name typed finds that person alone
 
 
 @dataclass(frozen=True)
@@ -63,6 +58,7 @@ class People:
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
+        self._index: tuple[int, NameIndex] | None = None
 
     def get(self, code: str) -> Staff | None:
         """The person with this staff code, active or not."""
@@ -92,21 +88,15 @@ class People:
 
     def search(self, query: str, units: Collection[str] | None) -> list[Staff]:
         """Active people of these units (None: all) whose code is the query or whose name is close to it."""
-        sql, values = "SELECT code, search_name FROM staff WHERE active = 1", []
-        if units is not None:
-            sql, values = f"{sql} AND unit_code IN ({', '.join('?' * len(units))})", list(units)
-        rows = self.db.execute(sql, values).fetchall()
-        wanted = query.strip().upper()
-        codes = [code for code, _ in rows if code.upper() == wanted]
-        if not codes:
-            names = dict(rows)
-            matches = process.extract(
-                fold(query), names, scorer=fuzz.WRatio, processor=None, score_cutoff=SEARCH_CUTOFF,
-                limit=SEARCH_LIMIT,
-            )  # fmt: skip
-            best = matches[0][1] if matches else 0
-            codes = [code for _, score, code in matches if score >= best - SEARCH_WINDOW]
-        return [person for person in map(self.get, codes) if person is not None]
+        return [person for person in map(self.get, self._names().find(query, units)) if person is not None]
+
+    def _names(self) -> NameIndex:
+        """The name index, rebuilt only when the staff table has changed (a trigger counts changes)."""
+        [(version,)] = self.db.execute("SELECT staff FROM registry_version").fetchall()
+        if self._index is None or self._index[0] != version:
+            rows = self.db.execute("SELECT code, search_name, unit_code FROM staff WHERE active = 1")
+            self._index = (version, NameIndex(Named(*row) for row in rows))
+        return self._index[1]
 
     def trainings(self, code: str) -> list[Training]:
         """A person's training records, oldest first."""
