@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from knowledge.answer import compose
+from knowledge.figures import Figures, load_figures, unrecorded
 from knowledge.model import Document, Entry, KnowledgeBase, Source, Synonym
 from knowledge.text import fold
 
@@ -69,6 +70,7 @@ def check(root: Path = BUNDLED) -> tuple[KnowledgeBase, list[Problem]]:
         if (entry := _load_entry(path, root / "content", problems)) is not None
     ]
     _check_entries(entries, documents, problems)
+    _check_figures(entries, load_figures(root / "figures.toml"), documents, root, problems)
     kb = KnowledgeBase(tuple(entries), documents, synonyms, fillers, trailing, uncovered)
     return kb, problems
 
@@ -273,6 +275,25 @@ def _check_entries(entries: list[Entry], documents: dict[str, Document], problem
                 problems.append(
                     Problem(entry.path or Path(entry.id), line, f"mục liên quan '{other}' không tồn tại")
                 )
+
+
+def _check_figures(
+    entries: list[Entry],
+    recorded: list[Figures],
+    documents: dict[str, Document],
+    root: Path,
+    problems: list[Problem],
+) -> None:
+    """Figures recorded for unknown documents, and answers stating a figure their articles do not."""
+    for figures in recorded:
+        if figures.document not in documents:
+            message = f"figures.toml: văn bản '{figures.document}' chưa có trong documents.toml"
+            problems.append(Problem(root / "figures.toml", 1, message))
+    for entry in entries:
+        for figure in unrecorded(entry, recorded):
+            path = entry.path or Path(entry.id)
+            message = f"«{figure}» khác số liệu của điều khoản được dẫn (xem figures.toml)"
+            problems.append(Problem(path, _line_of(path, figure.split()[0]), message))
 
 
 def _check_sources(entry: Entry, path: Path, documents: dict[str, Document], problems: list[Problem]) -> None:
