@@ -120,7 +120,8 @@ class Services:
         if self.linking.blocked(user_id, self.clock()):
             return Link("blocked")
         staff_code = self.linking.redeem(code, self.clock())
-        return self._link(user_id, self.people.get(staff_code) if staff_code else None)
+        # An organiser's code vouches for the person: it moves the record off a lost account.
+        return self._link(user_id, self.people.get(staff_code) if staff_code else None, vouched=True)
 
     def unlink(self, user_id: int) -> bool:
         """Remove the sender's link; False when there was none."""
@@ -159,12 +160,12 @@ class Services:
         audit(self.db, who, "lookup", None, query, self.clock())
         return self.people.search(query, who.scope)
 
-    def _link(self, user_id: int, staff: Staff | None) -> Link:
+    def _link(self, user_id: int, staff: Staff | None, vouched: bool = False) -> Link:
         if self.linking.blocked(user_id, self.clock()):
             return Link("blocked")
-        if staff is None:
+        if staff is None or not staff.active:
             return self._failed(user_id, "not_found")
-        if self.linking.taken(staff.code, user_id):
+        if not vouched and self.linking.taken(staff.code, user_id):
             return self._failed(user_id, "taken")
         self.linking.link(user_id, staff.code, self.clock())
         return Link("linked", staff)

@@ -202,6 +202,9 @@ async def test_invite_codes_link_once_within_72_hours(api, registry_services, cl
     assert (USERS["officer"], "invite", "N1") in audit_rows(registry_services)
     assert "Đỗ Văn Năm" in await say(api, f"/link {code.lower()}", 31)
     assert "không tìm thấy" in await say(api, f"/link {code}", 32)  # used up
+    moved = re.search(r"<code>(\w+)</code>", await say(api, "/invite N1", USERS["officer"])).group(1)
+    assert "Đỗ Văn Năm" in await say(api, f"/link {moved}", 34)  # a lost phone: the record moves
+    assert await say(api, "/status", 31) == NOT_LINKED
     late = re.search(r"<code>(\w+)</code>", await say(api, "/invite N1", USERS["province_officer"])).group(1)
     clock.now = NOW + timedelta(hours=72, minutes=1)
     assert "không tìm thấy" in await say(api, f"/link {late}", 33)
