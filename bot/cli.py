@@ -11,6 +11,7 @@ from bot.config import Config, ConfigError, load_config
 from bot.imports import KINDS
 from bot.logs import configure_logging
 from bot.spreadsheets import SheetError
+from bot.standards import StandardsError
 from knowledge.answer import answer_to
 from knowledge.loader import BUNDLED, KnowledgeError, check, load
 from knowledge.model import KnowledgeBase
@@ -24,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return args.handler(args)
-    except (ConfigError, KnowledgeError) as exc:
+    except (ConfigError, KnowledgeError, StandardsError) as exc:
         print(f"lỗi: {exc}", file=sys.stderr)
         return USAGE_ERROR
 

@@ -17,7 +17,7 @@ from bot.imports import phone
 from bot.linking import Linking
 from bot.people import People, Staff
 from bot.registry import Registry
-from bot.standards import Standards, load_programmes, load_standards
+from bot.standards import Standards, load_standards
 from bot.status import StatusReport, status_report
 from knowledge.answer import Answer, answer_to
 from knowledge.loader import BUNDLED, load
@@ -52,6 +52,7 @@ class Services:
     db: sqlite_utils.Database
     standards: Standards = field(default_factory=load_standards)
     clock: Callable[[], datetime] = utc_now
+    registry: Registry = field(init=False)
     people: People = field(init=False)
     linking: Linking = field(init=False)
 
@@ -64,8 +65,7 @@ class Services:
     def open(cls, config: Config) -> "Services":
         """Load the knowledge base, build its index and open the database."""
         kb = load(config.knowledge.path or BUNDLED)
-        standards = load_standards(programmes=load_programmes())
-        return cls(config, kb, Index(kb), open_database(config.storage.database), standards)
+        return cls(config, kb, Index(kb), open_database(config.storage.database))
 
     def close(self) -> None:
         """Close the database."""
