@@ -22,10 +22,12 @@ from typing import NamedTuple
 from bench.latency import percentile, print_table, typo, verdict
 from bot.config import AccessConfig, Config
 from bot.db import open_database
+from bot.demo_registry import ORGANISER_POSITION
+from bot.demo_registry import POSITIONS as COMMUNE_POSITIONS
 from bot.registry import ImportResult, Registry
 from bot.services import Services
 from bot.spreadsheets import write_table
-from bot.standards import load_programmes
+from bot.standards import dmy, load_programmes
 from knowledge.loader import load
 from knowledge.search import Index
 from knowledge.text import fold
@@ -91,22 +93,11 @@ FEMALE_GIVEN = ("Anh", "Ánh", "Bích", "Chi", "Dung", "Duyên", "Giang", "Hà",
                 "Ngọc", "Nhung", "Oanh", "Phượng", "Quỳnh", "Tâm", "Thảo", "Thơm", "Thu", "Thủy", "Trang",
                 "Tuyết", "Uyên", "Vân", "Xuân", "Yến")  # fmt: skip
 
-ORGANISER_POSITION = "Chuyên viên phụ trách công tác tổ chức, cán bộ"
 COMMUNE_LEADERS = (
     "Chánh Văn phòng HĐND và UBND", "Phó Chánh Văn phòng HĐND và UBND", "Trưởng phòng Kinh tế",
     "Phó Trưởng phòng Kinh tế", "Trưởng phòng Văn hóa - Xã hội", "Phó Trưởng phòng Văn hóa - Xã hội",
     "Giám đốc Trung tâm phục vụ hành chính công", "Phó Giám đốc Trung tâm phục vụ hành chính công",
 )  # fmt: skip
-COMMUNE_POSITIONS = (
-    "Chuyên viên Văn phòng HĐND và UBND",
-    "Chuyên viên Phòng Kinh tế (nông nghiệp - môi trường)",
-    "Chuyên viên Phòng Văn hóa - Xã hội (văn hóa - thông tin)",
-    "Chuyên viên Phòng Kinh tế (tài chính - kế hoạch)",
-    "Chuyên viên Phòng Văn hóa - Xã hội (lao động - thương binh - xã hội)",
-    "Chuyên viên Phòng Kinh tế (xây dựng - địa chính)",
-    "Chuyên viên Trung tâm phục vụ hành chính công",
-    "Chuyên viên Phòng Văn hóa - Xã hội (giáo dục - y tế)",
-)
 PROVINCE_ORGANISER_POSITION = "Chuyên viên Phòng Công chức, viên chức"
 PROVINCE_LEADERS = ("Trưởng phòng Công chức, viên chức", "Phó Trưởng phòng Công chức, viên chức",
                     "Phó Trưởng phòng Xây dựng chính quyền")  # fmt: skip
@@ -162,16 +153,12 @@ class Dataset:
     def staff_rows(self, people: Sequence[Person]) -> list[list]:
         """These people as rows of the staff file, numbered (STT) from 1."""
         return [
-            [n, p.code, p.name, _dmy(p.born), p.gender, p.unit, *self.units[p.unit], p.position,
-             "Cấp phòng" if p.leader_level == "cap_phong" else "", _dmy(p.appointed_on), p.phone,
+            [n, p.code, p.name, dmy(p.born), p.gender, p.unit, *self.units[p.unit], p.position,
+             "Cấp phòng" if p.leader_level == "cap_phong" else "", dmy(p.appointed_on), p.phone,
              "Cán bộ tổ chức" if p.role == "officer" else ""]
             for n, p in enumerate(people, 1)
         ]  # fmt: skip
 
-
-def _dmy(day: date | None) -> str:
-    """dd/mm/yyyy as organisers type it, or an empty cell."""
-    return day.strftime("%d/%m/%Y") if day else ""
 
 
 def _weighted(pairs: Sequence[tuple[str, float]]) -> tuple[tuple[str, ...], list[float]]:
@@ -361,7 +348,7 @@ def write_files(
     staff_path, trainings_path = folder / f"staff{suffix}", folder / f"trainings{suffix}"
     write_table(staff_path, STAFF_HEADER, data.staff_rows(people))
     write_table(trainings_path, TRAINING_HEADER, [
-        [r.staff_code, r.programme, _dmy(r.completed_on), "" if r.periods is None else r.periods,
+        [r.staff_code, r.programme, dmy(r.completed_on), "" if r.periods is None else r.periods,
          r.certificate_no]
         for r in records
     ])  # fmt: skip
@@ -563,7 +550,7 @@ def describe(data: Dataset, series: list[Series], calls: int, warmup: int, xlsx_
     return [
         f"data: {len(data.people)} people in {len(data.communes)} provinces and "
         f"{sum(map(len, data.communes.values()))} communes, {leaders} cấp phòng leaders, "
-        f"{len(data.trainings)} training records; today is {_dmy(TODAY)}",
+        f"{len(data.trainings)} training records; today is {dmy(TODAY)}",
         "timed: Registry.import_file of staff then trainings (organisers' Vietnamese headers, dd/mm/yyyy) "
         "into a fresh SQLite file (WAL), then that staff .csv again (all unchanged); the same from .xlsx "
         f"(openpyxl) for the first {xlsx_staff} people and their records, into another fresh file",

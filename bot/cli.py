@@ -192,7 +192,7 @@ def _registry_import(args: argparse.Namespace) -> int:
         print(f"lỗi: {exc}", file=sys.stderr)
         return 1
     if result.parsed.ignored:
-        print(f"Bỏ qua cột không dùng: {', '.join(map(repr, result.parsed.ignored))}")
+        print("Bỏ qua cột không dùng: " + ", ".join(f"«{name}»" for name in result.parsed.ignored))
     if result.counts is None:
         for problem in result.parsed.problems:
             print(f"{args.file.name}: {problem}")

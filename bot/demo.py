@@ -18,6 +18,7 @@ from bot.demo_registry import DemoPeople, seed
 from bot.fake_bot_api import FakeBotAPI
 from bot.runtime import polling
 from bot.services import Services, utc_now
+from bot.standards import dmy
 
 DEMO_TOKEN = "100200300:offline-demo"
 DEMO_USER = 4242
@@ -73,7 +74,7 @@ def _controls(api: FakeBotAPI, services: Services, people: DemoPeople, clock: De
         if command == "/tua":
             days = int(argument) if argument.strip().lstrip("-").isdigit() else 1
             clock.offset += timedelta(days=days)
-            return f"đã tua {days} ngày: hôm nay là {services.today():%d/%m/%Y}"
+            return f"đã tua {days} ngày: hôm nay là {dmy(services.today())}"
         if command != "/vai":
             return None
         phones = {"canbo": people.staff_phone, "tochuc": people.officer_phone}

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from bot.registry import Registry
 from bot.spreadsheets import write_table
-from bot.standards import add_months
+from bot.standards import add_months, dmy
 
 PROVINCE, HOA_AN, BINH_MINH = "TINH-DEMO", "XA-HOA-AN", "XA-BINH-MINH"
 UNITS = {  # code -> (name, parent code)
@@ -207,8 +207,8 @@ def _staff_row(number: int, person: _Person) -> list:
     born = date(1968 + (number * 7) % 26, 1 + (number * 5) % 12, 1 + (number * 11) % 28)
     level = "Cấp phòng" if person.leader_level == "cap_phong" else ""
     role = "Cán bộ tổ chức" if person.role == "officer" else ""
-    return [number, person.code, person.name, _dmy(born), person.gender, person.unit, name, parent,
-            person.position, level, _dmy(person.appointed_on), person.phone, role]  # fmt: skip
+    return [number, person.code, person.name, dmy(born), person.gender, person.unit, name, parent,
+            person.position, level, dmy(person.appointed_on), person.phone, role]  # fmt: skip
 
 
 # ---------------------------------------------------------------- courses
@@ -240,7 +240,7 @@ def _courses(today: date) -> list[_Course]:
 
 def _course_row(course: _Course) -> list:
     """The course as a row of the courses file."""
-    return [course.code, course.title, course.programme, _dmy(course.starts_on), _dmy(course.ends_on),
+    return [course.code, course.title, course.programme, dmy(course.starts_on), dmy(course.ends_on),
             course.location, course.organizer, COURSE_STATUS[course.status]]  # fmt: skip
 
 
@@ -293,7 +293,7 @@ def _completed(number: int, person: _Person) -> list[_Training]:
 def _training_row(training: _Training) -> list:
     """The record as a row of the trainings file; no tiết is an empty cell."""
     periods = "" if training.periods is None else training.periods
-    day = _dmy(training.completed_on)
+    day = dmy(training.completed_on)
     return [training.staff_code, training.programme, day, periods, training.certificate_no]
 
 
@@ -335,7 +335,3 @@ def _person(people: list[_Person], code: str) -> _Person:
     """The person with this code."""
     return next(person for person in people if person.code == code)
 
-
-def _dmy(day: date | None) -> str:
-    """dd/mm/yyyy as organisers type it, or an empty cell."""
-    return day.strftime("%d/%m/%Y") if day else ""

@@ -8,21 +8,23 @@ from pathlib import Path
 import sqlite_utils
 
 from bot.db import transaction
-from bot.imports import COLUMNS, KEYS, Known, Parsed, Problem, parse_file
+from bot.imports import COLUMNS, KEYS, Known, Parsed, Problem, day, parse_file
 from bot.spreadsheets import write_table
+from bot.standards import dmy
 from knowledge.text import fold
 
-TABLES = {"staff": "staff", "trainings": "trainings", "courses": "courses", "enrollments": "enrollments"}
-PRIMARY_KEYS = {
-    "staff": ("code",),
-    "trainings": ("staff_code", "programme", "completed_on"),
-    "courses": ("code",),
-    "enrollments": ("course_code", "staff_code"),
-}
-# The key of staff and course rows is stored as `code`; fields that belong to the units table.
-OWN_KEY = {"staff": "staff_code", "courses": "course_code"}
+OWN_KEY = {"staff": "staff_code", "courses": "course_code"}  # stored as `code` in the kind's table
+
+
+def _stored(kind: str, field: str) -> str:
+    """The column a record field of this kind is stored in."""
+    return "code" if field == OWN_KEY.get(kind) else field
+
+
+PRIMARY_KEYS = {kind: tuple(_stored(kind, field) for field in key) for kind, key in KEYS.items()}
+# Fields of a staff file that belong to the units table.
 UNIT_FIELDS = ("unit_name", "parent_unit_code")
-DATE_FIELDS = {"date_of_birth", "appointed_on", "completed_on", "starts_on", "ends_on"}
+DATE_FIELDS = {column.name for columns in COLUMNS.values() for column in columns if column.parse is day}
 
 
 @dataclass(frozen=True)
@@ -118,9 +120,7 @@ class Registry:
         )
 
     def _row(self, kind: str, record: dict) -> dict:
-        own_key = OWN_KEY.get(kind)
-        fields = {name: value for name, value in record.items() if name not in UNIT_FIELDS}
-        row = {"code" if name == own_key else name: value for name, value in fields.items()}
+        row = {_stored(kind, name): value for name, value in record.items() if name not in UNIT_FIELDS}
         if kind == "staff":
             row["active"] = 1
             row["search_name"] = fold(row["full_name"])  # folded once here, searched on every /lookup
@@ -128,7 +128,7 @@ class Registry:
 
     def _upsert(self, kind: str, rows: list[dict]) -> Counts:
         """Insert new rows and update changed ones, counting each."""
-        table, key = TABLES[kind], PRIMARY_KEYS[kind]
+        table, key = kind, PRIMARY_KEYS[kind]
         existing = {tuple(r[k] for k in key): r for r in self.db.query(f"SELECT * FROM {table}")}
         changed, inserted, unchanged = [], 0, 0
         for row in rows:
@@ -165,7 +165,7 @@ class Registry:
         elif kind == "courses":
             yield from self.db.query("SELECT code AS course_code, * FROM courses ORDER BY code")
         else:
-            yield from self.db.query(f"SELECT * FROM {TABLES[kind]} ORDER BY {', '.join(KEYS[kind])}")
+            yield from self.db.query(f"SELECT * FROM {kind} ORDER BY {', '.join(KEYS[kind])}")
 
 
 def _loops(code: str, parents: dict[str, str | None]) -> bool:
@@ -185,5 +185,5 @@ def _cell(name: str, value: object) -> object:
     if value is None:
         return ""
     if name in DATE_FIELDS:
-        return datetime.date.fromisoformat(str(value)).strftime("%d/%m/%Y")
+        return dmy(datetime.date.fromisoformat(str(value)))
     return value

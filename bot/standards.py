@@ -401,9 +401,9 @@ class _Case:
         return programme.name[:1].lower() + programme.name[1:] if programme else code
 
 
-def _dmy(day: date) -> str:
-    """dd/mm/yyyy."""
-    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
+def dmy(day: date | None) -> str:
+    """A date as Vietnamese officials write it, dd/mm/yyyy; nothing for no date."""
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}" if day else ""
 
 
 def _status(
@@ -460,7 +460,7 @@ def _check_qlnn(rule: Rule, case: _Case) -> RuleStatus:
         )
         return _status(rule, "unknown", reason)
     if record := case.first([required]):
-        reason = f"Đã hoàn thành chương trình bồi dưỡng quản lý nhà nước ngày {_dmy(record.completed_on)}."
+        reason = f"Đã hoàn thành chương trình bồi dưỡng quản lý nhà nước ngày {dmy(record.completed_on)}."
         return _status(rule, "met", reason, satisfied_by=record)
     return _qlnn_pending(rule, add_months(person.appointed_on, rule.months), case.today)
 
@@ -478,7 +478,7 @@ def _exempt(rule: Rule, case: _Case) -> RuleStatus | None:
     known = [day for day in (case.person.first_appointed_on, case.person.appointed_on) if day is not None]
     cutoff = exemption.appointed_before
     if cutoff and known and min(known) < cutoff:
-        reason = f"Được bổ nhiệm ngày {_dmy(min(known))}, trước ngày {_dmy(cutoff)}, {basis}"
+        reason = f"Được bổ nhiệm ngày {dmy(min(known))}, trước ngày {dmy(cutoff)}, {basis}"
         return _status(rule, "not_applicable", reason)
     return None
 
@@ -488,11 +488,11 @@ def _qlnn_pending(rule: Rule, deadline: date, today: date) -> RuleStatus:
     missing = "Chưa hoàn thành chương trình bồi dưỡng quản lý nhà nước"
     days = (deadline - today).days
     if days < 0:
-        reason = f"{missing}; đã quá hạn {-days} ngày (hạn chót {_dmy(deadline)})."
+        reason = f"{missing}; đã quá hạn {-days} ngày (hạn chót {dmy(deadline)})."
         return _status(rule, "overdue", reason, deadline, today)
     if days == 0:
-        return _status(rule, "due", f"{missing}; hôm nay ({_dmy(deadline)}) là hạn chót.", deadline, today)
-    return _status(rule, "due", f"{missing}; hạn chót {_dmy(deadline)}, còn {days} ngày.", deadline, today)
+        return _status(rule, "due", f"{missing}; hôm nay ({dmy(deadline)}) là hạn chót.", deadline, today)
+    return _status(rule, "due", f"{missing}; hạn chót {dmy(deadline)}, còn {days} ngày.", deadline, today)
 
 
 def _check_level(rule: Rule, case: _Case) -> RuleStatus:
@@ -503,7 +503,7 @@ def _check_level(rule: Rule, case: _Case) -> RuleStatus:
     if not rule.applies_to(position):
         return _status(rule, "not_applicable", "Chức vụ hiện tại không thuộc diện phải đáp ứng yêu cầu này.")
     if record := case.first(rule.programmes):
-        reason = f"Đã hoàn thành {case.name(record.programme)} ngày {_dmy(record.completed_on)}."
+        reason = f"Đã hoàn thành {case.name(record.programme)} ngày {dmy(record.completed_on)}."
         return _status(rule, "met", reason, satisfied_by=record)
     accepted = " hoặc ".join(case.name(code) for code in rule.programmes)
     return _status(rule, "due", f"Chưa có trình độ theo yêu cầu của chức vụ: {accepted}.")

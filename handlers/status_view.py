@@ -6,7 +6,7 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.people import Course, Staff
-from bot.standards import RuleStatus
+from bot.standards import RuleStatus, dmy
 from bot.status import StatusReport
 
 PERSON = "p"  # callback data kind: show this person's status ("p:<staff code>")
@@ -51,11 +51,6 @@ def parse_person(data: str | None) -> str | None:
 def masked(phone: str) -> str:
     """A phone number never shown whole: 091*****78."""
     return f"{phone[:3]}{'*' * (len(phone) - 5)}{phone[-2:]}" if len(phone) > 5 else ""
-
-
-def dmy(day: datetime.date) -> str:
-    """dd/mm/yyyy."""
-    return day.strftime("%d/%m/%Y")
 
 
 def _identity(staff: Staff) -> str:
