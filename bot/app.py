@@ -13,7 +13,7 @@ from telegram.ext import (
 
 from bot.config import Config
 from bot.services import BOT_DATA_KEY, Services
-from handlers import errors, inline, link, questions, start, status, unsupported
+from handlers import courses, errors, inline, link, questions, reminders, start, status, unsupported
 
 # The command menu; the README and /help list the same commands (a test checks it).
 COMMANDS = (
@@ -25,6 +25,9 @@ COMMANDS = (
     ("unlink", "Hủy liên kết tài khoản"),
     ("lookup", "Tra cứu người trong đơn vị (cán bộ tổ chức)"),
     ("invite", "Cấp mã liên kết (cán bộ tổ chức)"),
+    ("courses", "Lớp sắp khai giảng"),
+    ("reminders", "Bật, tắt nhắc việc"),
+    ("announce", "Thông báo lớp học (cán bộ tổ chức)"),
 )
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -37,8 +40,13 @@ def build_application(config: Config, services: Services, base_url: str | None =
         Application.builder()
         .token(config.require_token())
         .base_url(base_url or config.telegram.api_base_url)
-        # Telegram's published limits: 30 messages a second overall, 20 a minute per group.
-        .rate_limiter(AIORateLimiter(overall_max_rate=30, group_max_rate=20, max_retries=3))
+        # Telegram's published limits: 30 messages a second overall, 20 a minute per group; the
+        # per-chat pace of private chats is kept by bot.delivery.Sender for fan-outs.
+        .rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=config.telegram.messages_per_second, group_max_rate=20, max_retries=3
+            )
+        )
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()
@@ -57,6 +65,12 @@ def build_application(config: Config, services: Services, base_url: str | None =
             CommandHandler("invite", link.on_invite),
             MessageHandler(filters.CONTACT & PRIVATE, link.on_contact),
             CallbackQueryHandler(status.on_person_button, pattern=r"^p:"),
+            # Courses and reminders: personal too, private chats only.
+            CommandHandler("courses", courses.on_courses),
+            CommandHandler("reminders", reminders.on_reminders),
+            CommandHandler("announce", courses.on_announce),
+            CallbackQueryHandler(reminders.on_switch_button, pattern=r"^r:"),
+            CallbackQueryHandler(courses.on_confirm_button, pattern=r"^a:"),
             MessageHandler(NEW_TEXT & PRIVATE, questions.on_private_text),
             MessageHandler(
                 NEW_TEXT & filters.ChatType.GROUPS & filters.Entity(MessageEntity.MENTION),
@@ -75,6 +89,11 @@ def build_application(config: Config, services: Services, base_url: str | None =
         ]
     )
     application.add_error_handler(errors.on_error)
+    # Reminders are rows: this one job sends what is due, and its first run catches up after a restart.
+    every = config.reminders.check_every_seconds
+    application.job_queue.run_repeating(
+        reminders.ReminderJob(), interval=every, first=1, name=reminders.ReminderJob.NAME
+    )
     return application
 
 

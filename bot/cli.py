@@ -1,9 +1,11 @@
-"""The command line: run, demo, ask, kb, registry."""
+"""The command line: run, demo, ask, kb, registry, reminders."""
 
 import argparse
+import asyncio
 import json
 import sys
 from collections import Counter
+from datetime import date, datetime
 from pathlib import Path
 
 from bot import replies
@@ -58,6 +60,7 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--knowledge", type=Path, default=BUNDLED, help="knowledge base folder")
         sub.set_defaults(handler=handler)
     _registry_parser(commands)
+    _reminders_parser(commands)
     return parser
 
 
@@ -79,6 +82,74 @@ def _registry_parser(commands: argparse._SubParsersAction) -> None:
     audit.set_defaults(handler=_registry_audit)
     for sub in (load, export, audit):
         sub.add_argument("--config", type=Path, help="TOML config file (for [storage] database)")
+
+
+def _reminders_parser(commands: argparse._SubParsersAction) -> None:
+    reminders = commands.add_parser("reminders", help="reminders: what is due, and sending it now")
+    reminders_commands = reminders.add_subparsers(dest="reminders_command", required=True)
+    due = reminders_commands.add_parser("due", help="list the reminders due on a day and whether they went")
+    due.add_argument("--date", type=_day, help="the day, dd/mm/yyyy (default: today)")
+    due.set_defaults(handler=_reminders_due)
+    send = reminders_commands.add_parser(
+        "send", help="send everything due today not sent yet, whatever the hour"
+    )
+    send.set_defaults(handler=_reminders_send)
+    for sub in (due, send):
+        sub.add_argument("--config", type=Path, help="TOML config file", required=sub is send)
+
+
+def _day(text: str) -> date:
+    try:
+        return datetime.strptime(text, "%d/%m/%Y").date()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"không đọc được ngày «{text}», cần dạng dd/mm/yyyy") from None
+
+
+def _reminders_due(args: argparse.Namespace) -> int:
+    from bot.reminders import due_reminders
+    from bot.services import Services
+
+    config = load_config(args.config) if args.config else Config()
+    svc = Services.open(config)
+    day = args.date or svc.today()
+    sent = {tuple(row) for row in svc.db.execute(
+        "SELECT staff_code, kind, subject, due_on FROM reminders WHERE state = 'sent'"
+    )}  # fmt: skip
+    dues = due_reminders(svc.people, svc.standards, config.reminders, day)
+    for due in dues:
+        went = (
+            "đã gửi"
+            if (due.staff_code, due.kind, due.subject, due.due_on.isoformat()) in sent
+            else "chưa gửi"
+        )
+        print(
+            f"{due.staff_code:>12}  {due.kind:<9} {due.subject:<40} {due.due_on.strftime('%d/%m/%Y')}  {went}"
+        )
+    print(f"{len(dues)} nhắc việc đến hạn ngày {day.strftime('%d/%m/%Y')}.")
+    return 0
+
+
+def _reminders_send(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    configure_logging(config.logging.level, [config.require_token()])
+    outcomes = asyncio.run(_send_now(config))
+    print("Đã xử lý: " + ", ".join(f"{name} {count}" for name, count in sorted(outcomes.items())) if outcomes
+          else "Không có nhắc việc nào cần gửi.")  # fmt: skip
+    return 0
+
+
+async def _send_now(config: Config) -> Counter:
+    from bot.app import build_application
+    from bot.delivery import Sender
+    from bot.services import Services
+    from handlers.reminders import send_due
+
+    svc = Services.open(config)
+    try:
+        async with build_application(config, svc) as application:  # the bot and its rate limiter only
+            return await send_due(svc, Sender(application.bot), any_hour=True)
+    finally:
+        svc.close()
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -6,7 +6,9 @@ import tomllib
 import types
 import typing
 from dataclasses import dataclass, field, fields, replace
+from datetime import date, time
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 
@@ -21,6 +23,7 @@ class TelegramConfig:
 
     token: str = ""
     api_base_url: str = "https://api.telegram.org/bot"
+    messages_per_second: int = 30
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,47 @@ class AccessConfig:
 
 
 @dataclass(frozen=True)
+class RemindersConfig:
+    """When and about what the bot reminds linked people."""
+
+    days_before: tuple[int, ...] = (7, 3, 1)
+    deadline_days_before: tuple[int, ...] = (30, 7)
+    periods_check_on: str = "01/10"
+    send_at: str = "08:00"
+    quiet_hours: tuple[str, ...] = ("21:00", "07:00")
+    timezone: str = "Asia/Ho_Chi_Minh"
+    check_every_seconds: int = 60
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The time zone reminders are counted in."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def send_time(self) -> time:
+        """The local time from which the day's reminders go out."""
+        return clock_time(self.send_at)
+
+    @property
+    def quiet(self) -> tuple[time, time] | None:
+        """The start and end of the quiet hours, or None."""
+        return (
+            (clock_time(self.quiet_hours[0]), clock_time(self.quiet_hours[1])) if self.quiet_hours else None
+        )
+
+    def periods_check(self, year: int) -> date:
+        """The day of `year` from which a short yearly total is reminded."""
+        day, month = map(int, self.periods_check_on.split("/"))
+        return date(year, month, day)
+
+
+def clock_time(text: str) -> time:
+    """A time of day written like "08:00"."""
+    hours, minutes = map(int, text.split(":"))
+    return time(hours, minutes)
+
+
+@dataclass(frozen=True)
 class LoggingConfig:
     """Log verbosity."""
 
@@ -67,6 +111,7 @@ class Config:
     knowledge: KnowledgeConfig = field(default_factory=KnowledgeConfig)
     support: SupportConfig = field(default_factory=SupportConfig)
     access: AccessConfig = field(default_factory=AccessConfig)
+    reminders: RemindersConfig = field(default_factory=RemindersConfig)
     logging: LoggingConfig = field(default_factory=LoggingConfig)
 
     def require_token(self) -> str:
@@ -98,7 +143,40 @@ def load_config(path: Path | None, environ: dict[str, str] | None = None) -> Con
         config = replace(config, telegram=replace(config.telegram, token=environ["BOT_TOKEN"]))
     if config.logging.level.upper() not in LOG_LEVELS:
         raise ConfigError(f"logging.level: must be one of {', '.join(sorted(LOG_LEVELS))}")
+    if config.telegram.messages_per_second < 1:
+        raise ConfigError("telegram.messages_per_second: must be at least 1")
+    _check_reminders(config.reminders)
     return config
+
+
+_CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_DAY_MONTH = re.compile(r"^\d{2}/\d{2}$")
+
+
+def _check_reminders(reminders: RemindersConfig) -> None:
+    """Stop on values that would make the reminders wrong rather than just different."""
+    for key in ("days_before", "deadline_days_before"):
+        days = getattr(reminders, key)
+        if any(day < 0 for day in days) or len(set(days)) != len(days):
+            raise ConfigError(f"reminders.{key}: must be different whole numbers of days, 0 or more")
+    if not _CLOCK.match(reminders.send_at):
+        raise ConfigError('reminders.send_at: must be a time of day such as "08:00"')
+    if len(reminders.quiet_hours) not in (0, 2) or not all(map(_CLOCK.match, reminders.quiet_hours)):
+        raise ConfigError(
+            'reminders.quiet_hours: must be [] or a start and an end, such as ["21:00", "07:00"]'
+        )
+    try:
+        if not _DAY_MONTH.match(reminders.periods_check_on):
+            raise ValueError
+        reminders.periods_check(2028)  # a leap year, so 29/02 is allowed
+    except ValueError:
+        raise ConfigError('reminders.periods_check_on: must be a day and month such as "01/10"') from None
+    try:
+        ZoneInfo(reminders.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"reminders.timezone: unknown time zone {reminders.timezone!r}") from None
+    if reminders.check_every_seconds < 1:
+        raise ConfigError("reminders.check_every_seconds: must be at least 1")
 
 
 def _build(cls: type, data: dict, prefix: str):

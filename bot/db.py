@@ -67,14 +67,59 @@ CREATE TABLE audit (
 """
 
 
-def _registry(db: sqlite_utils.Database) -> None:
-    for statement in re.split(r";\n", _REGISTRY):  # a trigger's body has ";" of its own, not ";\n"
-        if statement.strip():
-            db.execute(statement)
+_REMINDERS = """
+CREATE TABLE announcements (
+    id INTEGER PRIMARY KEY, course_code TEXT NOT NULL REFERENCES courses (code),
+    created_by INTEGER NOT NULL, created_at TEXT NOT NULL, done_at TEXT
+);
+CREATE TABLE reminders (
+    id INTEGER PRIMARY KEY, staff_code TEXT NOT NULL REFERENCES staff (code), kind TEXT NOT NULL,
+    subject TEXT NOT NULL, due_on TEXT NOT NULL, announcement_id INTEGER REFERENCES announcements (id),
+    state TEXT NOT NULL DEFAULT 'pending'
+        CHECK (state IN ('pending', 'sending', 'sent', 'blocked', 'failed', 'dropped')),
+    reason TEXT NOT NULL DEFAULT '', claimed_by TEXT, created_at TEXT NOT NULL, done_at TEXT,
+    UNIQUE (staff_code, kind, subject, due_on)
+);
+CREATE INDEX reminders_open ON reminders (state) WHERE state IN ('pending', 'sending');
+CREATE TABLE sends (
+    id INTEGER PRIMARY KEY, at TEXT NOT NULL, user_id INTEGER NOT NULL, reminder_ids TEXT NOT NULL,
+    outcome TEXT NOT NULL, attempts INTEGER NOT NULL, detail TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE reminder_optouts (
+    staff_code TEXT NOT NULL REFERENCES staff (code), kind TEXT NOT NULL, PRIMARY KEY (staff_code, kind)
+);
+CREATE TABLE data_version (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL);
+INSERT INTO data_version VALUES (1, 0);
+"""
+# What reminders are computed from; any change to these tables means they must be planned again.
+_PLANNED_FROM = ("staff", "trainings", "courses", "enrollments", "links", "reminder_optouts")
+
+
+def _script(script: str) -> Callable[[sqlite_utils.Database], None]:
+    """A migration running the statements of a script, one by one, inside the migration's transaction."""
+
+    def run(db: sqlite_utils.Database) -> None:
+        for statement in re.split(r";\n", script):  # a trigger's body has ";" of its own, not ";\n"
+            if statement.strip():
+                db.execute(statement)
+
+    return run
+
+
+def _reminders(db: sqlite_utils.Database) -> None:
+    _script(_REMINDERS)(db)
+    for table in _PLANNED_FROM:
+        for event in ("INSERT", "UPDATE", "DELETE"):
+            db.execute(
+                f"CREATE TRIGGER {table}_{event.lower()}_version AFTER {event} ON {table} "
+                "BEGIN UPDATE data_version SET n = n + 1; END"
+            )
 
 
 # Append only: each function runs once, in order, and its number is recorded.
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_feedback_and_unanswered, _registry)
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
+    _feedback_and_unanswered, _script(_REGISTRY), _reminders,
+)  # fmt: skip
 
 
 def open_database(path: Path | str) -> sqlite_utils.Database:
@@ -85,6 +130,9 @@ def open_database(path: Path | str) -> sqlite_utils.Database:
     db = sqlite_utils.Database(connection)
     if str(path) != ":memory:":
         db.execute("PRAGMA journal_mode=WAL")
+        # Durable across a crash of the process (kill -9), which is what reminders need; an OS crash
+        # may lose the last commits, and fsync on every send would cap the fan-out.
+        db.execute("PRAGMA synchronous=NORMAL")
     db.execute("PRAGMA foreign_keys=ON")
     migrate(db)
     return db

@@ -23,11 +23,13 @@ from bot.standards import dmy
 DEMO_TOKEN = "100200300:offline-demo"
 DEMO_USER = 4242
 REPLY_TIMEOUT, SETTLE = 10.0, 0.4  # seconds: first reply, then quiet time that ends a reply
+REMINDER_WAIT = 3.0  # seconds to wait for reminders after /tua (the demo's job runs every second)
 INTRO = (
     "Bản chạy thử ngoại tuyến: bot thật, Telegram giả trên máy này, một xã mẫu khoảng 60 người.\n"
     "Gõ câu hỏi rồi Enter. Khi có nút [1], [2]..., gõ số để bấm. Gõ /thoat (hoặc Ctrl-D) để kết thúc.\n"
     "Đóng vai: /vai khach (chưa liên kết), /vai canbo (một công chức xã), /vai tochuc (cán bộ tổ chức "
-    "của xã); rồi thử /status, /lookup tên. /tua N: tua thời gian N ngày.\n"
+    "của xã); rồi thử /status, /courses, /reminders, /lookup tên, /announce mã lớp.\n"
+    "/tua N: tua thời gian N ngày để xem bot nhắc lịch học và hạn bồi dưỡng.\n"
 )
 QUIT = {"/thoat", "/quit", "/exit"}
 Local = Callable[[str], Awaitable[str | None]]  # a demo-only command: what to print, or None if not one
@@ -55,6 +57,8 @@ async def _demo(config: Config, stdin: TextIO, stdout: TextIO) -> int:
             config,
             telegram=TelegramConfig(token=DEMO_TOKEN),
             storage=StorageConfig(database=Path(folder) / "demo.db"),
+            # Reminders show at once, whatever the real hour, and soon after /tua moves the clock.
+            reminders=replace(config.reminders, send_at="00:00", quiet_hours=(), check_every_seconds=1),
         )
         services, clock = Services.open(config), DemoClock()
         services.clock = clock
@@ -115,7 +119,8 @@ class Terminal:
         before = (len(self.api.messages_to(DEMO_USER)), len(self.api.callback_answers))
         if self.local is not None and (note := await self.local(line)) is not None:
             self.print(f"  ({note})")
-            if not line.startswith("/vai"):
+            if not line.startswith("/vai"):  # /tua: show the reminders the new day brings, if any
+                await self.show_replies(*before, timeout=REMINDER_WAIT)
                 return
         elif line.isdigit() and 1 <= int(line) <= len(self.buttons):
             message, data = self.buttons[int(line) - 1]
@@ -126,9 +131,14 @@ class Terminal:
             return
         await self.show_replies(*before)
 
-    async def show_replies(self, messages_before: int, answers_before: int) -> None:
-        """Wait for the bot to reply, then print the new messages and button toasts."""
-        await self._settle(messages_before, answers_before)
+    async def show_replies(
+        self, messages_before: int, answers_before: int, timeout: float | None = None
+    ) -> None:
+        """Wait for the bot to reply, then print the new messages and button toasts.
+
+        With a timeout, no reply is expected: silence is not reported.
+        """
+        await self._settle(messages_before, answers_before, timeout)
         for answer in list(self.api.callback_answers.values())[answers_before:]:
             if answer.get("text"):
                 self.print(f"  (thông báo) {answer['text']}")
@@ -138,14 +148,15 @@ class Terminal:
         for record in new:
             self.print_message(record)
 
-    async def _settle(self, messages_before: int, answers_before: int) -> None:
+    async def _settle(self, messages_before: int, answers_before: int, timeout: float | None) -> None:
         def state() -> tuple[int, int]:
             return len(self.api.messages_to(DEMO_USER)), len(self.api.callback_answers)
 
-        deadline = asyncio.get_running_loop().time() + REPLY_TIMEOUT
+        deadline = asyncio.get_running_loop().time() + (timeout or REPLY_TIMEOUT)
         while state() == (messages_before, answers_before):
             if asyncio.get_running_loop().time() > deadline:
-                self.print("  (bot không trả lời)")
+                if timeout is None:
+                    self.print("  (bot không trả lời)")
                 return
             await asyncio.sleep(0.02)
         seen = state()

@@ -73,6 +73,27 @@ class People:
         )
         return next(map(_staff, rows), None)
 
+    def all_linked(self, code: str | None = None) -> list[Staff]:
+        """Active people with an active link (only the one with `code`, when given)."""
+        rows = self.db.query(
+            f"{_STAFF} JOIN links l ON l.staff_code = s.code WHERE l.active = 1 AND s.active = 1 "
+            "AND (? IS NULL OR s.code = ?) ORDER BY s.code",
+            [code, code],
+        )
+        return [_staff(row) for row in rows]
+
+    def trainings_of_linked(self, code: str | None = None) -> dict[str, list[Training]]:
+        """The training records of linked people (only `code`, when given), oldest first, by person."""
+        rows = self.db.query(
+            "SELECT t.* FROM trainings t JOIN links l ON l.staff_code = t.staff_code AND l.active = 1 "
+            "WHERE ? IS NULL OR t.staff_code = ? ORDER BY t.completed_on",
+            [code, code],
+        )
+        records: dict[str, list[Training]] = {}
+        for row in rows:
+            records.setdefault(row["staff_code"], []).append(_training(row))
+        return records
+
     def with_phone(self, phone: str) -> list[Staff]:
         """Active people with this (normalised) phone number."""
         return [_staff(r) for r in self.db.query(f"{_STAFF} WHERE s.phone = ? AND s.active = 1", [phone])]
@@ -111,6 +132,36 @@ class People:
         )
         courses = map(_course, rows)
         return [c for c in courses if programmes is None or c.programme in programmes]
+
+    def unit_courses(self, unit_code: str, today: datetime.date) -> list[Course]:
+        """Scheduled courses not started yet in which someone of the unit is enrolled, soonest first."""
+        rows = self.db.query(
+            "SELECT DISTINCT c.* FROM courses c JOIN enrollments e ON e.course_code = c.code "
+            "JOIN staff s ON s.code = e.staff_code WHERE s.unit_code = ? AND e.status = 'enrolled' "
+            "AND c.status = 'scheduled' AND c.starts_on >= ? ORDER BY c.starts_on, c.code",
+            [unit_code, today.isoformat()],
+        )
+        return [_course(r) for r in rows]
+
+    def enrollment_counts(
+        self, today: datetime.date, units: Collection[str] | None
+    ) -> list[tuple[Course, int]]:
+        """Scheduled courses not started yet with how many people of these units (None: all) are enrolled."""
+        rows = self.db.query(
+            "SELECT c.*, s.unit_code AS unit FROM courses c JOIN enrollments e ON e.course_code = c.code "
+            "JOIN staff s ON s.code = e.staff_code WHERE e.status = 'enrolled' AND s.active = 1 "
+            "AND c.status = 'scheduled' AND c.starts_on >= ? ORDER BY c.starts_on, c.code",
+            [today.isoformat()],
+        )
+        counts: dict[str, list] = {}
+        for row in rows:
+            if units is None or row["unit"] in units:
+                counts.setdefault(row["code"], [_course(row), 0])[1] += 1
+        return [(course, count) for course, count in counts.values()]
+
+    def course(self, code: str) -> Course | None:
+        """The course with this code, whatever its status."""
+        return next(map(_course, self.db.query("SELECT * FROM courses WHERE code = ?", [code])), None)
 
     def enrolled(self, code: str, today: datetime.date) -> list[Course]:
         """The scheduled courses a person is enrolled in that have not started yet."""

@@ -5,7 +5,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 import sqlite_utils
 from telegram.ext import CallbackContext
@@ -15,10 +14,11 @@ from bot.config import Config
 from bot.db import open_database
 from bot.imports import phone
 from bot.linking import Linking
-from bot.people import People, Staff
+from bot.people import Course, People, Staff
 from bot.registry import Registry
-from bot.standards import Standards, load_standards
-from bot.status import StatusReport, status_report
+from bot.reminders import KINDS, Batch, Due, Outbox, due_reminders, standard_due, switched_off
+from bot.standards import RuleStatus, Standards, evaluate, load_standards
+from bot.status import CoursesView, StatusReport, closed_by, courses_view, status_report
 from knowledge.answer import Answer, answer_to
 from knowledge.loader import BUNDLED, load
 from knowledge.model import Entry, KnowledgeBase
@@ -26,7 +26,6 @@ from knowledge.search import Index, SearchResult, search
 
 log = logging.getLogger(__name__)
 BOT_DATA_KEY = "services"
-LOCAL_TIME = ZoneInfo("Asia/Ho_Chi_Minh")  # "today" for deadlines is the officials' day
 
 
 @dataclass(frozen=True)
@@ -42,6 +41,31 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+@dataclass(frozen=True)
+class Notice:
+    """One reminder of a batch, with what its message needs to say."""
+
+    kind: str
+    due_on: date
+    course: Course | None = None
+    status: RuleStatus | None = None
+    enrolled: bool = False
+
+
+@dataclass(frozen=True)
+class Preview:
+    """An announcement before it is confirmed: the course and who it would reach."""
+
+    course: Course
+    enrolled: list[Staff]
+    eligible: list[Staff]
+
+    @property
+    def recipients(self) -> list[Staff]:
+        """Everyone it reaches."""
+        return [*self.enrolled, *self.eligible]
+
+
 @dataclass
 class Services:
     """The knowledge base, its index and the database, behind small task-named methods."""
@@ -55,11 +79,12 @@ class Services:
     registry: Registry = field(init=False)
     people: People = field(init=False)
     linking: Linking = field(init=False)
+    outbox: Outbox = field(init=False)
 
     def __post_init__(self) -> None:
         programmes = {code: programme.name for code, programme in self.standards.programmes.items()}
         self.registry = Registry(self.db, programmes)
-        self.people, self.linking = People(self.db), Linking(self.db)
+        self.people, self.linking, self.outbox = People(self.db), Linking(self.db), Outbox(self.db)
 
     @classmethod
     def open(cls, config: Config) -> "Services":
@@ -99,7 +124,11 @@ class Services:
 
     def today(self) -> date:
         """Today in Vietnam."""
-        return self.clock().astimezone(LOCAL_TIME).date()
+        return self.local_now().date()
+
+    def local_now(self) -> datetime:
+        """The time now where the officials are (config [reminders] timezone)."""
+        return self.clock().astimezone(self.config.reminders.zone)
 
     def viewer(self, user_id: int) -> Viewer:
         """Who a Telegram user is to the registry."""
@@ -159,6 +188,112 @@ class Services:
             return None
         audit(self.db, who, "lookup", None, query, self.clock())
         return self.people.search(query, who.scope)
+
+    def courses(self, user_id: int) -> CoursesView | None:
+        """/courses for a linked person (with their units' counts for organisers); None if not linked."""
+        who = self.viewer(user_id)
+        if who.staff is None and not who.admin:
+            return None
+        counted = who.may_look_up
+        return courses_view(self.people, self.standards, who.staff, self.today(), who.scope, counted)
+
+    def reminder_settings(self, user_id: int) -> set[str] | None:
+        """The kinds of reminder the linked person receives; None when not linked."""
+        staff = self.people.linked(user_id)
+        if staff is None:
+            return None
+        off = {kind for _, kind in switched_off(self.db, staff.code)}
+        return {kind for kind in KINDS if kind not in off}
+
+    def switch_reminder(self, user_id: int, kind: str) -> set[str] | None:
+        """Turn a kind of reminder on if it was off, off if it was on; the new settings."""
+        staff, settings = self.people.linked(user_id), self.reminder_settings(user_id)
+        if staff is None or settings is None or kind not in KINDS:
+            return settings
+        self.outbox.switch(staff.code, kind, kind not in settings)
+        return self.reminder_settings(user_id)
+
+    def plan_reminders(self) -> int:
+        """Plan today's reminders when the day or the registry changed; returns how many rows are new."""
+        today = self.today()
+        if not self.outbox.stale(today):
+            return 0
+        dues = due_reminders(self.people, self.standards, self.config.reminders, today)
+        return self.outbox.plan(dues, today, self.clock())
+
+    def quiet_now(self) -> bool:
+        """True during the configured quiet hours."""
+        if (quiet := self.config.reminders.quiet) is None:
+            return False
+        (start, end), now = quiet, self.local_now().time()
+        return (start <= now < end) if start < end else (now >= start or now < end)
+
+    def may_send(self, batch: Batch, any_hour: bool = False) -> bool:
+        """Reminders go from send_at on, announcements at any hour; neither in quiet hours."""
+        if any_hour:
+            return True
+        if self.quiet_now():
+            return False
+        return batch.announcement_id is not None or self.local_now().time() >= self.config.reminders.send_time
+
+    def notices(self, batch: Batch) -> list[Notice]:
+        """What each row of a batch is about, for the rows still owed today (the others are dropped)."""
+        today, staff, settings = self.today(), self.people.get(batch.staff_code), self.config.reminders
+        if staff is None or not staff.active:
+            return []
+        owed = set(due_reminders(self.people, self.standards, settings, today, staff.code))
+        statuses = evaluate(staff.person, self.people.trainings(staff.code), self.standards, today)
+        by_due = {due: s for s in statuses if (due := standard_due(staff.code, s, settings, today))}
+        notices = []
+        for row in batch.rows:
+            due = Due(staff.code, row.kind, row.subject, row.due_on)
+            if row.kind == "announce":
+                notices.extend(self._announced(staff, row.subject, statuses, today))
+            elif due in owed and row.kind == "course":
+                course = self.people.course(row.subject)
+                notices.append(Notice("course", row.due_on, course=course, enrolled=True))
+            elif due in owed:
+                notices.append(Notice(row.kind, row.due_on, status=by_due[due]))
+        return notices
+
+    def _announced(self, staff: Staff, code: str, statuses: list[RuleStatus], today: date) -> list[Notice]:
+        course = self.people.course(code)
+        if course is None or course.status != "scheduled" or course.starts_on < today:
+            return []
+        enrolled = any(c.code == code for c in self.people.enrolled(staff.code, today))
+        closes = closed_by(course, statuses, staff)
+        return [Notice("announce", today, course=course, status=closes, enrolled=enrolled)]
+
+    def announcement(self, user_id: int, course_code: str) -> Preview | None:
+        """Who an organiser's announcement of a course would reach; None if they may not announce it."""
+        who, course, today = self.viewer(user_id), self.people.course(course_code.strip()), self.today()
+        if not who.may_look_up or course is None or course.status != "scheduled" or course.starts_on < today:
+            return None
+        off = {code for code, kind in switched_off(self.db) if kind == "announce"}
+        enrolled, eligible = [], []
+        for staff in self.people.all_linked():
+            if staff.code in off or (who.scope is not None and staff.unit_code not in who.scope):
+                continue
+            if any(c.code == course.code for c in self.people.enrolled(staff.code, today)):
+                enrolled.append(staff)
+            elif self._closes(staff, course, today):
+                eligible.append(staff)
+        return Preview(course, enrolled, eligible)
+
+    def announce(self, user_id: int, course_code: str) -> tuple[Preview, int] | None:
+        """Queue an announcement for sending now (audited); the preview and how many are new."""
+        preview = self.announcement(user_id, course_code)
+        if preview is None:
+            return None
+        who = self.viewer(user_id)
+        audit(self.db, who, "announce", None, f"{course_code} -> {len(preview.recipients)}", self.clock())
+        codes = [staff.code for staff in preview.recipients]
+        _, new = self.outbox.announce(preview.course.code, user_id, codes, self.today(), self.clock())
+        return preview, new
+
+    def _closes(self, staff: Staff, course: Course, today: date) -> bool:
+        statuses = evaluate(staff.person, self.people.trainings(staff.code), self.standards, today)
+        return closed_by(course, statuses, staff) is not None
 
     def _link(self, user_id: int, staff: Staff | None, vouched: bool = False) -> Link:
         if self.linking.blocked(user_id, self.clock()):

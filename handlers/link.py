@@ -74,7 +74,6 @@ async def on_invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
 
 
-
 def _linked_text(link: Link) -> str:
     if link.outcome == "linked":
         return (

@@ -23,7 +23,10 @@ HELP = (
     "/status - tình trạng bồi dưỡng của bạn so với tiêu chuẩn vị trí, kèm hạn và căn cứ\n"
     "/unlink - hủy liên kết tài khoản\n"
     "/lookup - tra cứu người trong đơn vị (dành cho cán bộ tổ chức)\n"
-    "/invite - cấp mã liên kết cho người chưa có số điện thoại (dành cho cán bộ tổ chức)\n\n"
+    "/invite - cấp mã liên kết cho người chưa có số điện thoại (dành cho cán bộ tổ chức)\n"
+    "/courses - lớp sắp khai giảng: lớp bạn đã đăng ký và lớp giúp bạn đạt tiêu chuẩn còn thiếu\n"
+    "/reminders - bật, tắt từng loại nhắc việc (lịch khai giảng, hạn bồi dưỡng, số tiết trong năm)\n"
+    "/announce - thông báo một lớp học tới người trong đơn vị (dành cho cán bộ tổ chức)\n\n"
     "Câu trả lời chỉ để tham khảo, không thay cho văn bản chính thức. Khi cần, bạn liên hệ {contact}."
 )
 
