@@ -119,9 +119,11 @@ class Terminal:
         before = (len(self.api.messages_to(DEMO_USER)), len(self.api.callback_answers))
         if self.local is not None and (note := await self.local(line)) is not None:
             self.print(f"  ({note})")
-            if not line.startswith("/vai"):  # /tua: show the reminders the new day brings, if any
-                await self.show_replies(*before, timeout=REMINDER_WAIT)
-                return
+            if line.startswith("/vai"):  # the link's reply first
+                await self.show_replies(*before)
+                before = (len(self.api.messages_to(DEMO_USER)), len(self.api.callback_answers))
+            await self.show_replies(*before, timeout=REMINDER_WAIT)  # then what a new person or day brings
+            return
         elif line.isdigit() and 1 <= int(line) <= len(self.buttons):
             message, data = self.buttons[int(line) - 1]
             self.api.press_button(message, data, user_id=DEMO_USER)

@@ -273,10 +273,11 @@ class Outbox:
                 [outcome, detail[:200], stamp, *batch.ids],
             )
             if attempts:
-                self.db["sends"].insert(
-                    {"at": stamp, "user_id": batch.user_id, "reminder_ids": ",".join(map(str, batch.ids)),
-                     "outcome": outcome, "attempts": attempts, "detail": detail[:200]}
-                )  # fmt: skip
+                self.db.execute(
+                    "INSERT INTO sends (at, user_id, reminder_ids, outcome, attempts, detail) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    [stamp, batch.user_id, ",".join(map(str, batch.ids)), outcome, attempts, detail[:200]],
+                )
             if outcome == "blocked":  # the person blocked the bot: no more sends to this account
                 self.db.execute("UPDATE links SET active = 0 WHERE user_id = ?", [batch.user_id])
 

@@ -237,28 +237,30 @@ class Services:
         return batch.announcement_id is not None or self.local_now().time() >= self.config.reminders.send_time
 
     def notices(self, batch: Batch) -> list[Notice]:
-        """What each row of a batch is about, for the rows still owed today (the others are dropped)."""
+        """What each row of a batch says; a row whose subject changed since it was planned is left out."""
         today, staff, settings = self.today(), self.people.get(batch.staff_code), self.config.reminders
         if staff is None or not staff.active:
             return []
-        owed = set(due_reminders(self.people, self.standards, settings, today, staff.code))
-        statuses = evaluate(staff.person, self.people.trainings(staff.code), self.standards, today)
+        statuses = []
+        if any(row.kind != "course" for row in batch.rows):
+            statuses = evaluate(staff.person, self.people.trainings(staff.code), self.standards, today)
         by_due = {due: s for s in statuses if (due := standard_due(staff.code, s, settings, today))}
         notices = []
         for row in batch.rows:
-            due = Due(staff.code, row.kind, row.subject, row.due_on)
             if row.kind == "announce":
                 notices.extend(self._announced(staff, row.subject, statuses, today))
-            elif due in owed and row.kind == "course":
-                course = self.people.course(row.subject)
+            elif row.kind == "course" and (course := self._upcoming(row.subject, today)):
                 notices.append(Notice("course", row.due_on, course=course, enrolled=True))
-            elif due in owed:
-                notices.append(Notice(row.kind, row.due_on, status=by_due[due]))
+            elif status := by_due.get(Due(staff.code, row.kind, row.subject, row.due_on)):
+                notices.append(Notice(row.kind, row.due_on, status=status))
         return notices
 
-    def _announced(self, staff: Staff, code: str, statuses: list[RuleStatus], today: date) -> list[Notice]:
+    def _upcoming(self, code: str, today: date) -> Course | None:
         course = self.people.course(code)
-        if course is None or course.status != "scheduled" or course.starts_on < today:
+        return course if course and course.status == "scheduled" and course.starts_on >= today else None
+
+    def _announced(self, staff: Staff, code: str, statuses: list[RuleStatus], today: date) -> list[Notice]:
+        if (course := self._upcoming(code, today)) is None:
             return []
         enrolled = any(c.code == code for c in self.people.enrolled(staff.code, today))
         closes = closed_by(course, statuses, staff)

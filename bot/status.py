@@ -54,8 +54,9 @@ def courses_view(
         enrolled = people.enrolled(staff.code, today)
         closing = _closing(people, staff, statuses, enrolled, today)[:COURSES_LISTED]
         shown = {course.code for course in [*enrolled, *closing]}
-        others = [c for c in people.unit_courses(staff.unit_code, today) if c.code not in shown]
-        unit = others[:COURSES_LISTED]
+        if not counted:  # organisers see their units' courses with counts below instead
+            unit = [c for c in people.unit_courses(staff.unit_code, today) if c.code not in shown]
+    unit = unit[:COURSES_LISTED]
     counts = people.enrollment_counts(today, scope) if counted else []
     return CoursesView(enrolled, closing, unit, counts, today)
 

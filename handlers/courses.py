@@ -52,12 +52,14 @@ async def on_confirm_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     code = reminder_view.parse_confirm(query.data)
     queued = svc.announce(update.effective_user.id, code) if code else None
     await query.answer()
-    if queued is None:
+    if query.message is None:
+        return
+    if query.message.reply_markup:  # the preview's button is used up either way
         await query.edit_message_reply_markup(None)
+    if queued is None:
         await query.message.reply_text(NOT_IN_SCOPE)
         return
     preview, new = queued
-    await query.edit_message_reply_markup(None)
     await query.message.reply_text(reminder_view.queued_text(len(preview.recipients), new, svc.quiet_now()))
     for job in context.job_queue.get_jobs_by_name(ReminderJob.NAME):  # send now, not at the next tick
         context.job_queue.run_once(job.callback, 0)

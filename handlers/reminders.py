@@ -1,5 +1,6 @@
 """Reminders: the repeating job that sends what is due, and /reminders with its switches."""
 
+import asyncio
 import logging
 from collections import Counter
 from collections.abc import Callable
@@ -8,7 +9,7 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, ContextTypes
 
-from bot.delivery import Sender
+from bot.delivery import Delivery, Sender
 from bot.reminders import Batch
 from bot.services import BOT_DATA_KEY, Services, services
 from handlers import reminder_view
@@ -16,40 +17,59 @@ from handlers.private import private_only
 from handlers.status import NOT_LINKED
 
 log = logging.getLogger(__name__)
+CHUNK = 100  # people sent to between two checks that the plan still holds
 
 
 async def send_due(
     svc: Services, sender: Sender, any_hour: bool = False, running: Callable[[], bool] = lambda: True
 ) -> Counter:
-    """Send every open reminder that may go now, one person at a time; count the outcomes."""
+    """Send every open reminder that may go now, one message in flight at a time; count the outcomes.
+
+    The next person's message is prepared (claimed, checked, written) while the current one is on its
+    way, so the database work does not add to the network's time.
+    """
     if recovered := svc.outbox.recover():
         log.warning("%d reminders were in flight when a sender stopped; sending them again", recovered)
-    svc.plan_reminders()
     outcomes: Counter = Counter()
     seen: set[int] = set()
     while running():
-        batches = [b for b in svc.outbox.batches() if b.ids[0] not in seen and svc.may_send(b, any_hour)]
+        svc.plan_reminders()  # again whenever the registry changed: a moved course is not reminded
+        batches = [b for b in svc.outbox.batches(CHUNK) if b.ids[0] not in seen and svc.may_send(b, any_hour)]
         if not batches:
             break
+        flight = None
         for batch in batches:
             if not running():
                 break
             seen.add(batch.ids[0])
-            outcomes[await _send_batch(svc, sender, batch)] += 1
+            text = _prepare(svc, batch, outcomes)
+            if flight:
+                outcomes[await _land(svc, *flight)] += 1
+            flight = (batch, asyncio.ensure_future(sender.send(batch.user_id, text))) if text else None
+            await asyncio.sleep(0)  # let the send reach the network before the next one is prepared
+        if flight:
+            outcomes[await _land(svc, *flight)] += 1
         await _report_announcements(svc, sender)
     return outcomes
 
 
-async def _send_batch(svc: Services, sender: Sender, batch: Batch) -> str:
-    """Claim, check it is still owed, send, record; returns the outcome."""
+def _prepare(svc: Services, batch: Batch, outcomes: Counter) -> str | None:
+    """Claim the batch and write its message; None (counted) when taken, unlinked or no longer owed."""
     if not svc.outbox.claim(batch):
-        return "taken"
+        outcomes["taken"] += 1
+        return None
     notices = svc.notices(batch) if batch.user_id is not None else []
     if not notices:
         reason = "not linked" if batch.user_id is None else "no longer due"
         svc.outbox.finish(batch, "dropped", svc.clock(), detail=reason)
-        return "dropped"
-    delivery = await sender.send(batch.user_id, reminder_view.notices_html(notices, svc.today()))
+        outcomes["dropped"] += 1
+        return None
+    return reminder_view.notices_html(notices, svc.today())
+
+
+async def _land(svc: Services, batch: Batch, sending: asyncio.Future[Delivery]) -> str:
+    """Wait for a send and record its outcome on the batch's rows."""
+    delivery = await sending
     svc.outbox.finish(batch, delivery.outcome, svc.clock(), delivery.attempts, delivery.detail)
     return delivery.outcome
 

@@ -79,3 +79,31 @@ def test_demo_plays_each_registry_role_and_moves_time():
     assert "Nguyễn Thị Thu Hà (mã HA015)" in organiser
     assert "đã tua 3 ngày" in result.stdout
     assert result.stdout.rstrip().endswith("Gõ /link để liên kết bằng số điện thoại của bạn.")
+
+
+def test_demo_shows_reminders_when_linked_and_when_the_clock_moves():
+    result = bot("demo", stdin="/vai canbo\n/courses\n/tua 2\n")
+    assert result.returncode == 0, result.stderr
+    linked, moved = result.stdout.split("Bạn: /tua 2")
+    assert "Nhắc lịch học" in linked and "còn 3 ngày" in linked  # BD-VTVL-02 starts in 3 days
+    assert "Lớp bạn đã đăng ký" in linked
+    assert "Nhắc lịch học" in moved and "ngày mai" in moved  # two days later it starts tomorrow
+
+
+def test_reminders_due_lists_each_reminder_and_whether_it_went(tmp_path):
+    from tests.reminder_fixtures import Clock, reminder_services
+    from knowledge.loader import load
+    from knowledge.search import Index
+
+    kb = load()
+    reminder_services(kb, Index(kb), tmp_path, Clock()).close()
+    config = tmp_path / "config.toml"
+    config.write_text(f'[storage]\ndatabase = "{tmp_path / "bot.db"}"\n', encoding="utf-8")
+    result = bot("reminders", "due", "--date", "21/11/2026", "--config", str(config))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[-1] == "6 nhắc việc đến hạn ngày 21/11/2026."
+    assert any(line.split()[:3] == ["T1", "deadline", "qlnn_sau_bo_nhiem@2026-12-20"] and "chưa gửi" in line
+               for line in lines)  # fmt: skip
+    bad = bot("reminders", "due", "--date", "2026-11-21", "--config", str(config))
+    assert bad.returncode == 2 and "dd/mm/yyyy" in bad.stderr

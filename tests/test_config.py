@@ -39,6 +39,16 @@ def test_unknown_section_is_named(tmp_path):
         ("[support]\ncontact = 1\n", "support.contact"),
         ('[logging]\nlevel = "LOUD"\n', "logging.level"),
         ("telegram = 3\n", "telegram"),
+        ("[telegram]\nmessages_per_second = 0\n", "telegram.messages_per_second"),
+        ("[reminders]\ndays_before = [7, 7]\n", "reminders.days_before"),
+        ("[reminders]\ndeadline_days_before = [-1]\n", "reminders.deadline_days_before"),
+        ('[reminders]\nsend_at = "8h"\n', "reminders.send_at"),
+        ('[reminders]\nsend_at = "24:00"\n', "reminders.send_at"),
+        ('[reminders]\nquiet_hours = ["21:00"]\n', "reminders.quiet_hours"),
+        ('[reminders]\nperiods_check_on = "31/02"\n', "reminders.periods_check_on"),
+        ('[reminders]\nperiods_check_on = "10-01"\n', "reminders.periods_check_on"),
+        ('[reminders]\ntimezone = "Mars/Olympus"\n', "reminders.timezone"),
+        ("[reminders]\ncheck_every_seconds = 0\n", "reminders.check_every_seconds"),
     ],
 )
 def test_bad_values_are_named(tmp_path, text, key):
