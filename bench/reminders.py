@@ -1,4 +1,4 @@
-"""Reminder fan-out through the local fake Bot API: at Telegram's limits, with the limit raised, and a kill -9.
+"""Reminder fan-out through the local fake Bot API: at Telegram's limits, raised, and through a kill -9.
 
 Run `python -m bench.reminders [--count N] [--skip-floor]`. It builds a registry of N linked people
 enrolled in a course that starts in 7 days, so each is owed one reminder today, and runs the
@@ -16,6 +16,7 @@ It prints figures next to their targets and always exits 0.
 
 import argparse
 import asyncio
+import contextlib
 import os
 import signal
 import sys
@@ -69,7 +70,8 @@ def seed(folder: Path, count: int) -> Path:
     }  # fmt: skip
     for kind, (header, rows) in files.items():
         path = folder / f"{kind}.csv"
-        path.write_text("\n".join(",".join(map(str, row)) for row in [header, *rows]) + "\n", encoding="utf-8")
+        lines = [",".join(map(str, row)) for row in [header, *rows]]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         result = registry.import_file(path, kind)
         assert result.counts is not None, result.parsed.problems[:3]
     stamp = datetime.now(UTC).isoformat()
@@ -119,10 +121,8 @@ async def run_to_end(api: FakeBotAPI, config: Path) -> Run:
     peak = 0.0
     while process.returncode is None:
         peak = max(peak, peak_mb(process.pid) or 0.0)
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(process.wait(), timeout=0.05)
-        except TimeoutError:
-            pass
     _, stderr = await process.communicate()
     if process.returncode != 0:
         raise RuntimeError(f"the sender failed: {stderr.decode()[-500:]}")
@@ -171,7 +171,8 @@ async def bench(count: int, skip_floor: bool) -> list[str]:
                 run, floor = await run_to_end(api, fresh("floor", TELEGRAM_RATE)), count / TELEGRAM_RATE
                 ratio = run.seconds / floor
                 lines.append(
-                    f"at Telegram's limit ({TELEGRAM_RATE}/s): {run.messages} messages in {run.seconds:.1f} s; "
+                    f"at Telegram's limit ({TELEGRAM_RATE}/s): {run.messages} messages in "
+                    f"{run.seconds:.1f} s; "
                     f"floor {floor:.1f} s; ratio {ratio:.3f} -> {_verdict(ratio <= TARGET_FLOOR_RATIO)} "
                     f"(target <= {TARGET_FLOOR_RATIO}); peak RSS {run.peak_mb:.0f} MB"
                 )

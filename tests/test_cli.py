@@ -91,9 +91,9 @@ def test_demo_shows_reminders_when_linked_and_when_the_clock_moves():
 
 
 def test_reminders_due_lists_each_reminder_and_whether_it_went(tmp_path):
-    from tests.reminder_fixtures import Clock, reminder_services
     from knowledge.loader import load
     from knowledge.search import Index
+    from tests.reminder_fixtures import Clock, reminder_services
 
     kb = load()
     reminder_services(kb, Index(kb), tmp_path, Clock()).close()

@@ -10,7 +10,8 @@ PEOPLE = 300
 async def test_a_killed_fan_out_loses_nothing_and_repeats_at_most_the_message_in_flight(tmp_path):
     database = seed(tmp_path, PEOPLE)
     async with TimedFake(token=TOKEN) as api:
-        counts = await kill_and_restart(api, config_file(tmp_path, database, api.base_url, RAISED_RATE), PEOPLE)
+        config = config_file(tmp_path, database, api.base_url, RAISED_RATE)
+        counts = await kill_and_restart(api, config, PEOPLE)
     assert 0 < counts["killed_at"] < PEOPLE, "the kill came in the middle of the fan-out"
     assert counts["delivered"] == PEOPLE and counts["lost"] == 0
     assert counts["repeated"] <= 1
