@@ -229,19 +229,21 @@ class Outbox:
         )
         return cursor.rowcount
 
-    def batches(self, limit: int = 500, announcements_only: bool = False) -> list[Batch]:
+    def batches(self, limit: int = 500) -> list[Batch]:
         """Up to `limit` people's open rows, oldest first, one batch per person and announcement."""
         rows = self.db.execute(
+            "WITH heads AS (SELECT staff_code, announcement_id, MIN(id) AS first FROM reminders "
+            "WHERE state = 'pending' GROUP BY staff_code, announcement_id ORDER BY first LIMIT ?) "
             "SELECT r.id, r.staff_code, r.kind, r.subject, r.due_on, r.announcement_id, l.user_id "
-            "FROM reminders r LEFT JOIN links l ON l.staff_code = r.staff_code AND l.active = 1 "
-            "WHERE r.state = 'pending' AND (? = 0 OR r.announcement_id IS NOT NULL) ORDER BY r.id",
-            [int(announcements_only)],
+            "FROM heads h JOIN reminders r "
+            "ON r.staff_code = h.staff_code AND r.announcement_id IS h.announcement_id "
+            "LEFT JOIN links l ON l.staff_code = r.staff_code AND l.active = 1 "
+            "WHERE r.state = 'pending' ORDER BY h.first, r.id",
+            [limit],
         )
-        grouped: dict[tuple, list] = defaultdict(list)
+        grouped: dict[tuple, list[Row]] = defaultdict(list)
         for id_, code, kind, subject, due_on, announcement, user_id in rows:
-            key = (code, announcement, user_id)
-            if key in grouped or len(grouped) < limit:
-                grouped[key].append(Row(id_, kind, subject, date.fromisoformat(due_on)))
+            grouped[(code, announcement, user_id)].append(Row(id_, kind, subject, date.fromisoformat(due_on)))
         return [
             Batch(code, user, announcement, tuple(rows))
             for (code, announcement, user), rows in grouped.items()
