@@ -20,7 +20,8 @@ W_DOCUMENT = 0.4
 MAX_SUGGESTIONS = 3
 CORRECTED_CREDIT = 0.8  # a word we had to guess counts a little less
 BODY_CREDIT = 0.5  # a word only in the body is incidental more often than not
-UNCOVERED_FACTOR = 0.75  # per subject the question is about that the knowledge base does not cover
+UNCOVERED_FACTOR = 0.6
+NO_PAIR_FACTOR = 0.8  # per subject the question is about that the knowledge base does not cover
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,8 @@ def _score(query: _Query, doc: Features, bm25: float) -> float:
         W_RELEVANCE * min(relevance * 2, 1.0) + W_COVERAGE * coverage + W_PAIRS * pairs
         + W_PHRASING * phrasing + W_RECALL * recall
     )  # fmt: skip
+    if pairs_total and not shared_pairs:  # not one two-syllable word in common: "cách nấu" vs "cách chức"
+        score *= NO_PAIR_FACTOR
     for topic in query.uncovered:  # asked about a subject this entry does not mention at all
         if f" {topic} " not in doc.text:
             score *= UNCOVERED_FACTOR
