@@ -20,8 +20,8 @@ W_DOCUMENT = 0.4
 MAX_SUGGESTIONS = 3
 CORRECTED_CREDIT = 0.8  # a word we had to guess counts a little less
 BODY_CREDIT = 0.5  # a word only in the body is incidental more often than not
-UNCOVERED_FACTOR = 0.6
-NO_PAIR_FACTOR = 0.8  # per subject the question is about that the knowledge base does not cover
+UNCOVERED_FACTOR = 0.6  # per subject the question is about that the knowledge base does not cover
+NO_PAIR_FACTOR = 0.8  # when the question shares no word pair with the entry's title, phrasings and tags
 
 
 @dataclass(frozen=True)
