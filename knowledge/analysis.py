@@ -262,7 +262,8 @@ class Analyzer:
         corrected: set[str] = set()
         unknown: list[str] = []
         for position, word in enumerate(words):
-            if word in known or word in self._rule_words or word.isdigit() or word in self._filler_words:
+            kept = word in self._rule_words or word in self._filler_words or word in self._trailing
+            if word in known or kept or word.isdigit():
                 out.append(word)
                 continue
             neighbours = (out[-1] if out else "", words[position + 1] if position + 1 < len(words) else "")

@@ -63,6 +63,7 @@ def test_typos_telex_and_run_together_words_are_corrected(index):
 def test_a_dropped_n_of_ng_or_nh_and_a_doubled_filler_are_corrected(index):
     words = index.analyzer.analyze("bồi dưỡg nhữg công chức đượcc hoàn thàh", correct=True).words
     assert words == ("boi", "duong", "cong", "chuc", "hoan", "thanh")
+    assert index.analyzer.analyze("có phải đền bù ah", correct=True).words == ("co", "phai", "den", "bu")
 
 
 def test_abbreviations_are_not_mistaken_for_typos(index):
