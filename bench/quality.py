@@ -49,13 +49,18 @@ class Question:
     """One labelled question: how it is typed, the entry that answers it ('' if none), the text."""
 
     variant: str
-    expected: str
+    expected: str  # entry ids separated by "|" when several entries answer it equally well
     text: str
 
     @property
     def in_scope(self) -> bool:
         """True when some entry answers the question."""
         return bool(self.expected)
+
+    @property
+    def answers(self) -> frozenset[str]:
+        """The entries that answer the question."""
+        return frozenset(filter(None, self.expected.split("|")))
 
 
 @dataclass(frozen=True)
@@ -185,13 +190,13 @@ def run(system: System, questions: Sequence[Question]) -> list[Ranking]:
 
 
 def is_top1(question: Question, ranking: Ranking) -> bool:
-    """In scope, not declined, and the first hit is the expected entry."""
-    return question.in_scope and not ranking.declined and ranking.ids[:1] == (question.expected,)
+    """In scope, not declined, and the first hit is an expected entry."""
+    return question.in_scope and not ranking.declined and bool(question.answers & set(ranking.ids[:1]))
 
 
 def is_top3(question: Question, ranking: Ranking) -> bool:
-    """In scope, not declined, and the expected entry is among the first three hits."""
-    return question.in_scope and not ranking.declined and question.expected in ranking.ids[:TOP_K]
+    """In scope, not declined, and an expected entry is among the first three hits."""
+    return question.in_scope and not ranking.declined and bool(question.answers & set(ranking.ids[:TOP_K]))
 
 
 def tally(pairs: Iterable[tuple[Question, Ranking]]) -> Tally:

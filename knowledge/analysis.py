@@ -32,6 +32,8 @@ _WORD = re.compile(r"[a-z0-9]+")
 MARKER = "\x00"  # between texts analysed together: no word, rule or filler contains it
 _PUNCTUATION = str.maketrans({chr(c): " " for c in range(1, 128) if not chr(c).isalnum()})
 DOC_PREFIX = "§"
+# The "n" of a final "ng" or "nh" is the letter hurried typists drop most: "dưỡg", "thàh".
+_WITHOUT_N = re.compile(r"^([a-z]*[aeiouy])([gh])$")
 
 
 @dataclass(frozen=True)
@@ -260,7 +262,8 @@ class Analyzer:
         corrected: set[str] = set()
         unknown: list[str] = []
         for position, word in enumerate(words):
-            if word in known or word in self._rule_words or word.isdigit() or word in self._filler_words:
+            kept = word in self._rule_words or word in self._filler_words or word in self._trailing
+            if word in known or kept or word.isdigit():
                 out.append(word)
                 continue
             neighbours = (out[-1] if out else "", words[position + 1] if position + 1 < len(words) else "")
@@ -282,9 +285,13 @@ class Analyzer:
         for cut in range(2, len(word) - 1) if len(word) >= 6 else ():  # run together: "boiduong"
             if word[:cut] in known and word[cut:] in known:
                 return [word[:cut], word[cut:]]
-        undoubled = re.sub(r"(.)\1+", r"\1", word)  # "họcc", "bãii"
-        if undoubled != word and undoubled in known:
+        undoubled = re.sub(r"(.)\1+", r"\1", word)  # "họcc", "bãii", "đượcc" (a filler, dropped later)
+        if undoubled != word and (undoubled in known or undoubled in self._filler_words):
             return [undoubled]
+        if (with_n := _WITHOUT_N.sub(r"\1n\2", word)) != word and (  # "dưỡg", "nhữg", "khôg"
+            with_n in known or with_n in self._filler_words or with_n in self._trailing
+        ):
+            return [with_n]
         # Vietnamese syllables are short and dense: a one-letter change of a short word is
         # usually another real word, so only longer words get a guess, confirmed by a neighbour
         # when there is a choice.

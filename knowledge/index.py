@@ -37,7 +37,7 @@ class Features:
     cited: frozenset[str]  # document terms of every source and every document named in its text
     about: frozenset[str]  # document term of the first source: the document it is about
     phrasings: tuple[tuple[frozenset[str], float], ...]  # words and their total idf
-    text: str  # all its words, each text between " | ", to look for a phrase in
+    text: str  # words of the title, phrasings and tags, each text between " | ", to look for a phrase in
 
 
 class _TermIds(dict):
@@ -177,7 +177,7 @@ class Index:
         head_pairs: set[str] = set()
         cited = {DOC_PREFIX + document for document in entry.documents}
         phrasings = []
-        text = " | ".join(" ".join(terms.words) for _, terms in fields)
+        text = " | ".join(" ".join(terms.words) for weight, terms in fields if weight != BODY_WEIGHT)
         for weight, terms in fields:
             cited.update(terms.documents)
             if weight == BODY_WEIGHT:

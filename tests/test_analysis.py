@@ -51,13 +51,19 @@ def test_rewritten_words_survive_filler_removal(index):
 
 
 def test_short_words_are_not_guessed_into_other_words(index):
-    # "nấu", "hôm" and "xăng" are one letter from domain words; guessing them invents matches
-    assert index.analyzer.analyze("nau pho hom nay gia xang", correct=True).unknown == ("nau", "hom", "xang")
+    # "nấu", "bún" and "xăng" are one letter from domain words; guessing them invents matches
+    assert index.analyzer.analyze("nau pho bun gia xang", correct=True).unknown == ("nau", "bun", "xang")
 
 
 def test_typos_telex_and_run_together_words_are_corrected(index):
     words = index.analyzer.analyze("boiduong hocj dao taoj quan lyy", correct=True).words
     assert words == ("boi", "duong", "hoc", "dao", "tao", "quan", "ly")
+
+
+def test_a_dropped_n_of_ng_or_nh_and_a_doubled_filler_are_corrected(index):
+    words = index.analyzer.analyze("bồi dưỡg nhữg công chức đượcc hoàn thàh", correct=True).words
+    assert words == ("boi", "duong", "cong", "chuc", "hoan", "thanh")
+    assert index.analyzer.analyze("có phải đền bù ah", correct=True).words == ("co", "phai", "den", "bu")
 
 
 def test_abbreviations_are_not_mistaken_for_typos(index):

@@ -74,6 +74,17 @@ def test_an_uncovered_subject_lowers_confidence_in_entries_that_do_not_mention_i
     assert penalised < search(index, question).confidence
 
 
+def test_an_entry_naming_an_uncovered_subject_answers_only_what_else_it_covers(index):
+    # entries on planning and discipline name the retirement age; none tells what it is
+    assert search(index, "tuổi nghỉ hưu của nam công chức").outcome == "decline"
+    result = search(index, "đang bị xem xét kỷ luật mà đến tuổi nghỉ hưu thì có được nghỉ hưu không")
+    assert result.outcome != "decline" and "nghi-huu" in result.best.entry.id
+
+
+def test_a_question_sharing_no_word_pair_is_declined(index):
+    assert search(index, "cách làm bánh xèo").outcome == "decline"  # "cách" alone is "cách chức"
+
+
 def test_a_covered_question_is_not_hurt_by_the_uncovered_subjects(index):
     assert "luong co so" in index.uncovered
     result = search(index, "bồi dưỡng bắt buộc mỗi năm bao nhiêu tiết")
