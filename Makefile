@@ -25,6 +25,7 @@ bench: $(INSTALLED)
 	$(BIN)/python -m bench.quality
 	$(BIN)/python -m bench.latency
 	$(BIN)/python -m bench.registry
+	$(BIN)/python -m bench.reminders
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache var
