@@ -320,13 +320,20 @@ def percentile(values: Sequence[float], p: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
 
 
+def vm_hwm_mb(pid: int | str = "self") -> float | None:
+    """A process's peak resident memory from /proc (Linux), in MB; None when it cannot be read."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    line = next((line for line in status.splitlines() if line.startswith("VmHWM:")), None)
+    return int(line.split()[1]) / 1024 if line else None
+
+
 def peak_rss_mb() -> float:
     """Peak resident set size of this process, in MB."""
-    status = Path("/proc/self/status")
-    if status.exists():  # Linux: ru_maxrss would count the parent's peak in a spawned child (fork + exec)
-        for line in status.read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
+    if (peak := vm_hwm_mb()) is not None:  # ru_maxrss would count the parent's peak in a spawned child
+        return peak
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 

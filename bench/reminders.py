@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bench.latency import vm_hwm_mb
 from bot.config import Config
 from bot.db import open_database
 from bot.fake_bot_api import FakeBotAPI
@@ -104,23 +105,13 @@ async def start_sender(config: Path) -> asyncio.subprocess.Process:
     )  # fmt: skip
 
 
-def peak_mb(pid: int) -> float | None:
-    """The process's peak resident memory so far, in MB (None once it has exited)."""
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return None
-    line = next((line for line in status.splitlines() if line.startswith("VmHWM:")), None)
-    return int(line.split()[1]) / 1024 if line else None
-
-
 async def run_to_end(api: FakeBotAPI, config: Path) -> Run:
     """Run the sender until it exits; time its messages and watch its memory."""
     start = len(api.sent)
     process = await start_sender(config)
     peak = 0.0
     while process.returncode is None:
-        peak = max(peak, peak_mb(process.pid) or 0.0)
+        peak = max(peak, vm_hwm_mb(process.pid) or 0.0)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(process.wait(), timeout=0.05)
     _, stderr = await process.communicate()

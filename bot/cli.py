@@ -112,9 +112,7 @@ def _reminders_due(args: argparse.Namespace) -> int:
     config = load_config(args.config) if args.config else Config()
     svc = Services.open(config)
     day = args.date or svc.today()
-    sent = {tuple(row) for row in svc.db.execute(
-        "SELECT staff_code, kind, subject, due_on FROM reminders WHERE state = 'sent'"
-    )}  # fmt: skip
+    sent = svc.outbox.sent()
     dues = due_reminders(svc.people, svc.standards, config.reminders, day)
     for due in dues:
         went = (

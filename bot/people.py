@@ -159,6 +159,13 @@ class People:
                 counts.setdefault(row["code"], [_course(row), 0])[1] += 1
         return [(course, count) for course, count in counts.values()]
 
+    def enrolled_in(self, course_code: str) -> set[str]:
+        """The staff codes of the people enrolled in a course."""
+        rows = self.db.execute(
+            "SELECT staff_code FROM enrollments WHERE course_code = ? AND status = 'enrolled'", [course_code]
+        )
+        return {row[0] for row in rows}
+
     def course(self, code: str) -> Course | None:
         """The course with this code, whatever its status."""
         return next(map(_course, self.db.query("SELECT * FROM courses WHERE code = ?", [code])), None)

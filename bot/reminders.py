@@ -302,9 +302,10 @@ class Outbox:
             reports.append(AnnouncementReport(id_, course, created_by, counts))
         return reports
 
-    def open_count(self) -> int:
-        """Rows waiting to be sent."""
-        return self.db.execute("SELECT COUNT(*) FROM reminders WHERE state = 'pending'").fetchone()[0]
+    def sent(self) -> set[tuple[str, str, str, str]]:
+        """The (person, kind, subject, due day) keys already sent."""
+        rows = self.db.execute("SELECT staff_code, kind, subject, due_on FROM reminders WHERE state = 'sent'")
+        return {tuple(row) for row in rows}
 
     def switch(self, staff_code: str, kind: str, on: bool) -> None:
         """Switch a kind of reminder on or off for a person."""

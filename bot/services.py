@@ -262,7 +262,7 @@ class Services:
     def _announced(self, staff: Staff, code: str, statuses: list[RuleStatus], today: date) -> list[Notice]:
         if (course := self._upcoming(code, today)) is None:
             return []
-        enrolled = any(c.code == code for c in self.people.enrolled(staff.code, today))
+        enrolled = staff.code in self.people.enrolled_in(code)
         closes = closed_by(course, statuses, staff)
         return [Notice("announce", today, course=course, status=closes, enrolled=enrolled)]
 
@@ -272,13 +272,16 @@ class Services:
         if not who.may_look_up or course is None or course.status != "scheduled" or course.starts_on < today:
             return None
         off = {code for code, kind in switched_off(self.db) if kind == "announce"}
+        enrolled_codes, trainings = self.people.enrolled_in(course.code), self.people.trainings_of_linked()
         enrolled, eligible = [], []
         for staff in self.people.all_linked():
             if staff.code in off or (who.scope is not None and staff.unit_code not in who.scope):
                 continue
-            if any(c.code == course.code for c in self.people.enrolled(staff.code, today)):
+            if staff.code in enrolled_codes:
                 enrolled.append(staff)
-            elif self._closes(staff, course, today):
+                continue
+            statuses = evaluate(staff.person, trainings.get(staff.code, []), self.standards, today)
+            if closed_by(course, statuses, staff):
                 eligible.append(staff)
         return Preview(course, enrolled, eligible)
 
@@ -292,10 +295,6 @@ class Services:
         codes = [staff.code for staff in preview.recipients]
         _, new = self.outbox.announce(preview.course.code, user_id, codes, self.today(), self.clock())
         return preview, new
-
-    def _closes(self, staff: Staff, course: Course, today: date) -> bool:
-        statuses = evaluate(staff.person, self.people.trainings(staff.code), self.standards, today)
-        return closed_by(course, statuses, staff) is not None
 
     def _link(self, user_id: int, staff: Staff | None, vouched: bool = False) -> Link:
         if self.linking.blocked(user_id, self.clock()):

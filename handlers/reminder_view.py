@@ -18,6 +18,12 @@ KIND_LABELS = {
     "yearly": "Nhắc khi số tiết bồi dưỡng trong năm còn thiếu",
     "announce": "Thông báo lớp học của cán bộ tổ chức",
 }
+BUTTONS = {
+    "course": "nhắc lịch khai giảng",
+    "deadline": "nhắc hạn tiêu chuẩn",
+    "yearly": "nhắc số tiết trong năm",
+    "announce": "thông báo lớp học",
+}
 FOOTER = "<i>Bật, tắt từng loại nhắc việc: /reminders. Xem các lớp sắp khai giảng: /courses.</i>"
 
 
@@ -80,7 +86,7 @@ def settings_keyboard(enabled: set[str]) -> InlineKeyboardMarkup:
     buttons = [
         [
             InlineKeyboardButton(
-                f"{'Tắt' if kind in enabled else 'Bật'}: {KIND_LABELS[kind][:48]}",
+                f"{'Tắt' if kind in enabled else 'Bật'} {BUTTONS[kind]}",
                 callback_data=f"{SWITCH}:{kind}",
             )
         ]

@@ -1,6 +1,5 @@
 """Reminders: the repeating job that sends what is due, and /reminders with its switches."""
 
-import asyncio
 import logging
 from collections import Counter
 from collections.abc import Callable
@@ -9,9 +8,9 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, ContextTypes
 
-from bot.delivery import Delivery, Sender
+from bot.delivery import Sender
 from bot.reminders import Batch
-from bot.services import BOT_DATA_KEY, Services, services
+from bot.services import Services, services
 from handlers import reminder_view
 from handlers.private import private_only
 from handlers.status import NOT_LINKED
@@ -23,11 +22,7 @@ CHUNK = 100  # people sent to between two checks that the plan still holds
 async def send_due(
     svc: Services, sender: Sender, any_hour: bool = False, running: Callable[[], bool] = lambda: True
 ) -> Counter:
-    """Send every open reminder that may go now, one message in flight at a time; count the outcomes.
-
-    The next person's message is prepared (claimed, checked, written) while the current one is on its
-    way, so the database work does not add to the network's time.
-    """
+    """Send every open reminder that may go now, one message in flight at a time; count the outcomes."""
     if recovered := svc.outbox.recover():
         log.warning("%d reminders were in flight when a sender stopped; sending them again", recovered)
     outcomes: Counter = Counter()
@@ -37,39 +32,25 @@ async def send_due(
         batches = [b for b in svc.outbox.batches(CHUNK) if b.ids[0] not in seen and svc.may_send(b, any_hour)]
         if not batches:
             break
-        flight = None
         for batch in batches:
             if not running():
                 break
             seen.add(batch.ids[0])
-            text = _prepare(svc, batch, outcomes)
-            if flight:
-                outcomes[await _land(svc, *flight)] += 1
-            flight = (batch, asyncio.ensure_future(sender.send(batch.user_id, text))) if text else None
-            await asyncio.sleep(0)  # let the send reach the network before the next one is prepared
-        if flight:
-            outcomes[await _land(svc, *flight)] += 1
+            outcomes[await _send_batch(svc, sender, batch)] += 1
         await _report_announcements(svc, sender)
     return outcomes
 
 
-def _prepare(svc: Services, batch: Batch, outcomes: Counter) -> str | None:
-    """Claim the batch and write its message; None (counted) when taken, unlinked or no longer owed."""
+async def _send_batch(svc: Services, sender: Sender, batch: Batch) -> str:
+    """Claim, check it is still owed, send, record; returns the outcome."""
     if not svc.outbox.claim(batch):
-        outcomes["taken"] += 1
-        return None
+        return "taken"
     notices = svc.notices(batch) if batch.user_id is not None else []
     if not notices:
         reason = "not linked" if batch.user_id is None else "no longer due"
         svc.outbox.finish(batch, "dropped", svc.clock(), detail=reason)
-        outcomes["dropped"] += 1
-        return None
-    return reminder_view.notices_html(notices, svc.today())
-
-
-async def _land(svc: Services, batch: Batch, sending: asyncio.Future[Delivery]) -> str:
-    """Wait for a send and record its outcome on the batch's rows."""
-    delivery = await sending
+        return "dropped"
+    delivery = await sender.send(batch.user_id, reminder_view.notices_html(notices, svc.today()))
     svc.outbox.finish(batch, delivery.outcome, svc.clock(), delivery.attempts, delivery.detail)
     return delivery.outcome
 
@@ -91,23 +72,18 @@ class ReminderJob:
         """Look for reminders to send; a long fan-out runs as its own task."""
         if not self.running:
             self.running = True
-            context.application.create_task(self._fan_out(context.application), name="reminders")
+            fan_out = self._fan_out(context.application, services(context))
+            context.application.create_task(fan_out, name=self.NAME)
 
-    async def _fan_out(self, application: Application) -> None:
+    async def _fan_out(self, application: Application, svc: Services) -> None:
         try:
-            sender = Sender(application.bot)
-            outcomes = await send_due(services_of(application), sender, running=lambda: application.running)
+            outcomes = await send_due(svc, Sender(application.bot), running=lambda: application.running)
             if outcomes:
                 log.info("reminders: %s", dict(outcomes))
         except Exception:  # the job must survive a bad day: log it and try again at the next tick
             log.exception("reminder fan-out failed")
         finally:
             self.running = False
-
-
-def services_of(application: Application) -> Services:
-    """The Services of an application outside a handler."""
-    return application.bot_data[BOT_DATA_KEY]
 
 
 @private_only

@@ -14,6 +14,7 @@ from bot.services import Services
 from handlers.link import NOT_IN_SCOPE
 from handlers.private import PRIVATE_ONLY
 from handlers.status import NOT_LINKED
+from tests.reminder_fixtures import Clock
 from tests.test_registry_import import write
 
 TOKEN = "123456:registry-secret"
@@ -32,16 +33,6 @@ STAFF = [
 USERS = {"staff": 11, "officer": 12, "other_officer": 13, "province_officer": 14, "admin": 15, "unlinked": 16}
 LINKED = {"staff": "S1", "officer": "O1", "other_officer": "O2", "province_officer": "P1"}
 SEES_T1 = {"officer", "province_officer", "admin"}  # T1 is in XA1, under TINH
-
-
-class Clock:
-    """A settable clock."""
-
-    def __init__(self) -> None:
-        self.now = NOW
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture
