@@ -13,6 +13,7 @@ from telegram.ext import (
 
 from bot.config import Config
 from bot.services import BOT_DATA_KEY, Services
+from bot.transport import AiohttpRequest
 from handlers import courses, errors, inline, link, questions, reminders, start, status, unsupported
 
 # The command menu; the README and /help list the same commands (a test checks it).
@@ -40,6 +41,8 @@ def build_application(config: Config, services: Services, base_url: str | None =
         Application.builder()
         .token(config.require_token())
         .base_url(base_url or config.telegram.api_base_url)
+        .request(AiohttpRequest())
+        .get_updates_request(AiohttpRequest(connection_pool_size=1))
         # Telegram's published limits: 30 messages a second overall, 20 a minute per group; the
         # per-chat pace of private chats is kept by bot.delivery.Sender for fan-outs.
         .rate_limiter(

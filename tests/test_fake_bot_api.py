@@ -28,6 +28,7 @@ from telegram.ext import (
 )
 
 from bot.fake_bot_api import DEFAULT_USER_ID, FakeBotAPI, HTMLParseError, parse_telegram_html
+from bot.transport import AiohttpRequest
 
 # RetryAfter.retry_after warns (an error under our filterwarnings) unless this opt-in is set.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
@@ -42,9 +43,12 @@ async def api() -> AsyncIterator[FakeBotAPI]:
         yield fake
 
 
-@pytest.fixture
-async def bot(api: FakeBotAPI) -> AsyncIterator[Bot]:
-    async with Bot(TOKEN, base_url=api.base_url, base_file_url=api.base_file_url) as client:
+@pytest.fixture(params=["httpx", "aiohttp"])
+async def bot(api: FakeBotAPI, request: pytest.FixtureRequest) -> AsyncIterator[Bot]:
+    """A PTB Bot on PTB's own httpx client, and on the bot's aiohttp one (bot.transport)."""
+    transport = AiohttpRequest() if request.param == "aiohttp" else None
+    client = Bot(TOKEN, base_url=api.base_url, base_file_url=api.base_file_url, request=transport)
+    async with client:
         yield client
 
 
