@@ -8,6 +8,8 @@ Timeouts and errors map onto PTB's as its httpx client maps them.
 """
 
 import re
+import urllib.request
+from urllib.parse import urlsplit
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
@@ -25,6 +27,7 @@ class AiohttpRequest(BaseRequest):
     def __init__(self, connection_pool_size: int = 256) -> None:
         self.pool_size = connection_pool_size
         self._session: aiohttp.ClientSession | None = None
+        self._proxies: dict[tuple[str, str], str | None] = {}  # (scheme, server) -> proxy URL
 
     @property
     def read_timeout(self) -> float:
@@ -63,13 +66,26 @@ class AiohttpRequest(BaseRequest):
         )  # fmt: skip
         try:
             async with self._session.request(
-                method, url, data=_body(request_data, files), timeout=timeout
+                method, url, data=_body(request_data, files), timeout=timeout, proxy=self._proxy(url)
             ) as response:
                 return response.status, await response.read()
         except TimeoutError as error:
             raise TimedOut from error
         except aiohttp.ClientError as error:
             raise network_error(error) from error
+
+    def _proxy(self, url: str) -> str | None:
+        """The proxy HTTPS_PROXY / HTTP_PROXY / NO_PROXY name for this server (httpx honoured them too).
+
+        Looked up once per server: aiohttp's own lookup (trust_env) costs a thread hop per request.
+        """
+        parts = urlsplit(url)
+        key = (parts.scheme, parts.netloc)
+        if key not in self._proxies:
+            proxy = urllib.request.getproxies().get(parts.scheme)
+            bypass = proxy is not None and urllib.request.proxy_bypass(parts.hostname or "")
+            self._proxies[key] = None if bypass else proxy
+        return self._proxies[key]
 
 
 def network_error(error: aiohttp.ClientError) -> NetworkError:

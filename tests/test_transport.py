@@ -64,3 +64,20 @@ def test_timeouts_map_onto_aiohttp_and_none_means_no_bound() -> None:
 def test_network_errors_never_quote_the_token() -> None:
     error = network_error(aiohttp.InvalidURL("https://api.telegram.org/bot123:SECRET-token/sendMessage"))
     assert error.message == "aiohttp.InvalidURL: https://api.telegram.org/bot***/sendMessage"
+
+
+async def test_the_proxy_the_environment_names_is_used_unless_no_proxy_exempts_the_server(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async with FakeBotAPI(token=TOKEN) as proxy:  # an HTTP proxy gets the whole URL; the fake serves its path
+        monkeypatch.setenv("HTTP_PROXY", proxy.base_url.removesuffix("/bot"))
+        async with Bot(TOKEN, base_url="http://api.telegram.invalid/bot", request=AiohttpRequest()) as bot:
+            await bot.send_message(DEFAULT_USER_ID, "qua proxy")
+        assert [event["text"] for event in proxy.sent] == ["qua proxy"]
+
+        async with FakeBotAPI(token=TOKEN) as direct:
+            monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+            async with Bot(TOKEN, base_url=direct.base_url, request=AiohttpRequest()) as bot:
+                await bot.send_message(DEFAULT_USER_ID, "trực tiếp")
+        assert [event["text"] for event in direct.sent] == ["trực tiếp"]
+        assert len(proxy.sent) == 1
