@@ -12,7 +12,6 @@ import urllib.request
 from urllib.parse import urlsplit
 
 import aiohttp
-from telegram._utils.defaultvalue import DefaultValue
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
@@ -95,7 +94,7 @@ def network_error(error: aiohttp.ClientError) -> NetworkError:
 
 
 def _given(value, default: float) -> float | None:
-    return default if isinstance(value, DefaultValue) else value
+    return default if value is BaseRequest.DEFAULT_NONE else value
 
 
 def _timeout(connect: float | None, read: float | None, write: float | None, pool: float | None):
