@@ -116,9 +116,16 @@ def _reminders(db: sqlite_utils.Database) -> None:
             )
 
 
+# SQLite never used the partial index for "state = 'pending'" (it only matches the index's own
+# WHERE); a plain index on state serves the open rows in id order however long the history grows.
+_REMINDERS_BY_STATE = """
+DROP INDEX reminders_open;
+CREATE INDEX reminders_state ON reminders (state);
+"""
+
 # Append only: each function runs once, in order, and its number is recorded.
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
-    _feedback_and_unanswered, _script(_REGISTRY), _reminders,
+    _feedback_and_unanswered, _script(_REGISTRY), _reminders, _script(_REMINDERS_BY_STATE),
 )  # fmt: skip
 
 

@@ -10,6 +10,7 @@ import os
 import socket
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -231,39 +232,66 @@ class Outbox:
 
     def batches(self, limit: int = 500) -> list[Batch]:
         """Up to `limit` people's open rows, oldest first, one batch per person and announcement."""
+        heads = self._heads(limit)
+        if not heads:
+            return []
+        codes = sorted({code for code, _ in heads})
         rows = self.db.execute(
-            "WITH heads AS (SELECT staff_code, announcement_id, MIN(id) AS first FROM reminders "
-            "WHERE state = 'pending' GROUP BY staff_code, announcement_id ORDER BY first LIMIT ?) "
             "SELECT r.id, r.staff_code, r.kind, r.subject, r.due_on, r.announcement_id, l.user_id "
-            "FROM heads h JOIN reminders r "
-            "ON r.staff_code = h.staff_code AND r.announcement_id IS h.announcement_id "
-            "LEFT JOIN links l ON l.staff_code = r.staff_code AND l.active = 1 "
-            "WHERE r.state = 'pending' ORDER BY h.first, r.id",
-            [limit],
+            "FROM reminders r LEFT JOIN links l ON l.staff_code = r.staff_code AND l.active = 1 "
+            f"WHERE r.state = 'pending' AND r.staff_code IN ({', '.join('?' * len(codes))}) ORDER BY r.id",
+            codes,
         )
         grouped: dict[tuple, list[Row]] = defaultdict(list)
         for id_, code, kind, subject, due_on, announcement, user_id in rows:
-            grouped[(code, announcement, user_id)].append(Row(id_, kind, subject, date.fromisoformat(due_on)))
+            if (code, announcement) in heads:
+                row = Row(id_, kind, subject, date.fromisoformat(due_on))
+                grouped[(code, announcement, user_id)].append(row)
         return [
             Batch(code, user, announcement, tuple(rows))
             for (code, announcement, user), rows in grouped.items()
         ]
 
-    def claim(self, batch: Batch) -> bool:
-        """Mark the batch in flight; False if another sender took any of it first."""
-        marks = ", ".join("?" * len(batch.ids))
-        try:
-            with transaction(self.db):
-                cursor = self.db.execute(
-                    f"UPDATE reminders SET state = 'sending', claimed_by = ? "
-                    f"WHERE state = 'pending' AND id IN ({marks})",
-                    [self.owner, *batch.ids],
-                )
-                if cursor.rowcount != len(batch.ids):
-                    raise _Taken
-        except _Taken:
-            return False
-        return True
+    def _heads(self, limit: int) -> set[tuple[str, int | None]]:
+        """The first `limit` (person, announcement) pairs with open rows, reading no further than needed."""
+        heads: set[tuple[str, int | None]] = set()
+        with closing(self.db.conn.execute("SELECT staff_code, announcement_id FROM reminders "
+                                          "WHERE state = 'pending' ORDER BY id")) as cursor:  # fmt: skip
+            for code, announcement in cursor:
+                heads.add((code, announcement))
+                if len(heads) == limit:
+                    break
+        return heads
+
+    def claim(self, batches: list[Batch]) -> list[Batch]:
+        """Mark the batches in flight in one go; returns those wholly ours, putting back parts of the rest."""
+        ids = [id_ for batch in batches for id_ in batch.ids]
+        marks = ", ".join("?" * len(ids))
+        with transaction(self.db):
+            cursor = self.db.execute(
+                "UPDATE reminders SET state = 'sending', claimed_by = ? "
+                f"WHERE state = 'pending' AND id IN ({marks})",
+                [self.owner, *ids],
+            )
+            if cursor.rowcount == len(ids):
+                return batches
+            rows = self.db.execute(
+                f"SELECT id FROM reminders WHERE state = 'sending' AND claimed_by = ? AND id IN ({marks})",
+                [self.owner, *ids],
+            )
+            ours = {row[0] for row in rows}
+            whole = [batch for batch in batches if ours.issuperset(batch.ids)]
+            self.release([batch for batch in batches if batch not in whole])
+        return whole
+
+    def release(self, batches: Iterable[Batch]) -> None:
+        """Put back the claimed rows of batches that were not sent (the sender is stopping)."""
+        ids = [id_ for batch in batches for id_ in batch.ids]
+        self.db.execute(
+            "UPDATE reminders SET state = 'pending', claimed_by = NULL WHERE state = 'sending' "
+            f"AND claimed_by = ? AND id IN ({', '.join('?' * len(ids))})",
+            [self.owner, *ids],
+        )
 
     def finish(self, batch: Batch, outcome: str, now: datetime, attempts: int = 0, detail: str = "") -> None:
         """Record how the batch's send ended (or why it was not sent) on its rows and in the sends log."""
@@ -318,7 +346,3 @@ class Outbox:
 
     def _version(self) -> int:
         return self.db.execute("SELECT n FROM data_version").fetchone()[0]
-
-
-class _Taken(Exception):
-    """Another sender claimed part of the batch."""

@@ -32,19 +32,22 @@ async def send_due(
         batches = [b for b in svc.outbox.batches(CHUNK) if b.ids[0] not in seen and svc.may_send(b, any_hour)]
         if not batches:
             break
-        for batch in batches:
-            if not running():
-                break
-            seen.add(batch.ids[0])
-            outcomes[await _send_batch(svc, sender, batch)] += 1
+        claimed = svc.outbox.claim(batches)  # one transaction for the chunk, not one per message
+        if taken := len(batches) - len(claimed):
+            outcomes["taken"] += taken
+        try:
+            while claimed and running():
+                batch = claimed.pop(0)
+                seen.add(batch.ids[0])
+                outcomes[await _send_batch(svc, sender, batch)] += 1
+        finally:
+            svc.outbox.release(claimed)  # stopping: what was not sent goes back to the queue
         await _report_announcements(svc, sender)
     return outcomes
 
 
 async def _send_batch(svc: Services, sender: Sender, batch: Batch) -> str:
-    """Claim, check it is still owed, send, record; returns the outcome."""
-    if not svc.outbox.claim(batch):
-        return "taken"
+    """Check a claimed batch is still owed, send it, record it; returns the outcome."""
     notices = svc.notices(batch) if batch.user_id is not None else []
     if not notices:
         reason = "not linked" if batch.user_id is None else "no longer due"

@@ -9,7 +9,7 @@ from bot.app import build_application
 from bot.config import RemindersConfig
 from bot.delivery import Sender
 from bot.fake_bot_api import FakeBotAPI
-from bot.reminders import Due, due_reminders
+from bot.reminders import Due, Outbox, due_reminders
 from handlers.reminders import send_due
 from tests.reminder_fixtures import (
     COURSE_HEADER,
@@ -221,6 +221,42 @@ def test_rows_in_flight_of_a_live_sender_are_not_taken(svc):
                    [svc.outbox.owner])  # fmt: skip
     assert svc.outbox.recover() == 0
     assert {b.staff_code for b in svc.outbox.batches()} == {"S1", "B1"}
+
+
+def test_two_senders_never_hold_the_same_row(svc):
+    svc.plan_reminders()
+    batches = svc.outbox.batches()
+    s1 = next(batch for batch in batches if batch.staff_code == "S1")
+    other = Outbox(svc.db, owner="elsewhere:1")  # took one of S1's rows after these batches were read
+    svc.db.execute("UPDATE reminders SET state = 'sending', claimed_by = ? WHERE id = ?",
+                   [other.owner, s1.ids[0]])  # fmt: skip
+
+    assert {batch.staff_code for batch in svc.outbox.claim(batches)} == {"T1", "B1"}
+    assert svc.db.execute("SELECT COUNT(*) FROM reminders WHERE staff_code = 'S1' AND state = 'pending'"
+                          ).fetchone() == (len(s1.ids) - 1,)  # S1's other rows were put back  # fmt: skip
+    assert other.claim(batches) == [s1]  # the other sender can now hold all of S1
+
+
+async def test_a_sender_stopping_mid_chunk_puts_back_what_it_did_not_send(svc):
+    async with (
+        FakeBotAPI(token=TOKEN) as api,
+        build_application(svc.config, svc, base_url=api.base_url) as app,
+    ):
+        outcomes = await send_due(svc, Sender(app.bot, per_chat=0.0), running=lambda: not api.sent)
+    assert outcomes == {"sent": 1}
+    open_rows = svc.db.execute("SELECT DISTINCT state, claimed_by FROM reminders WHERE state != 'sent'")
+    assert open_rows.fetchall() == [("pending", None)]
+
+
+def test_open_rows_are_found_without_reading_the_whole_history(svc):
+    svc.plan_reminders()
+    statements = []
+    svc.db.conn.set_trace_callback(statements.append)
+    batches = svc.outbox.batches(limit=1)
+    svc.db.conn.set_trace_callback(None)
+    plans = [row[3] for sql in statements for row in svc.db.execute(f"EXPLAIN QUERY PLAN {sql}")]
+    assert len(batches) == 1 and plans
+    assert not [plan for plan in plans if plan.startswith("SCAN")], plans
 
 
 def test_due_keys_are_the_unique_key_of_the_table(svc):
