@@ -12,6 +12,7 @@ from telegram.ext import (
 )
 
 from bot.config import Config
+from bot.delivery import FanOutBot
 from bot.services import BOT_DATA_KEY, Services
 from bot.transport import AiohttpRequest
 from handlers import courses, errors, inline, link, questions, reminders, start, status, unsupported
@@ -37,23 +38,18 @@ NEW_TEXT = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
 
 def build_application(config: Config, services: Services, base_url: str | None = None) -> Application:
     """A ready-to-run Application; `base_url` points it at another Bot API server (the local fake)."""
-    application = (
-        Application.builder()
-        .token(config.require_token())
-        .base_url(base_url or config.telegram.api_base_url)
-        .request(AiohttpRequest())
-        .get_updates_request(AiohttpRequest(connection_pool_size=1))
+    bot = FanOutBot(
+        config.require_token(),
+        base_url=base_url or config.telegram.api_base_url,
+        request=AiohttpRequest(),
+        get_updates_request=AiohttpRequest(connection_pool_size=1),
         # Telegram's published limits: 30 messages a second overall, 20 a minute per group; the
         # per-chat pace of private chats is kept by bot.delivery.Sender for fan-outs.
-        .rate_limiter(
-            AIORateLimiter(
-                overall_max_rate=config.telegram.messages_per_second, group_max_rate=20, max_retries=3
-            )
-        )
-        .post_init(_post_init)
-        .post_shutdown(_post_shutdown)
-        .build()
+        rate_limiter=AIORateLimiter(
+            overall_max_rate=config.telegram.messages_per_second, group_max_rate=20, max_retries=3
+        ),
     )
+    application = Application.builder().bot(bot).post_init(_post_init).post_shutdown(_post_shutdown).build()
     application.bot_data[BOT_DATA_KEY] = services
     application.add_handlers(
         [

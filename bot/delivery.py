@@ -10,12 +10,26 @@ import time
 from dataclasses import dataclass
 from typing import Literal
 
-from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.ext import ExtBot
 
 Outcome = Literal["sent", "blocked", "failed"]
 GONE = ("chat not found", "user not found", "bot was blocked", "user is deactivated")
+
+
+class FanOutBot(ExtBot):
+    """The application's bot, with a send for fan-outs that skips reading Telegram's reply."""
+
+    async def send_html(self, chat_id: int, text: str) -> None:
+        """sendMessage with HTML text, through the rate limiter, without parsing the sent Message.
+
+        A fan-out never reads that Message, and building it took about a sixth of each reminder's
+        time (5,000 reminders against the local Bot API, three runs each, alternated: 545-692
+        messages a second with it, 658-814 without).
+        """
+        data = {"chat_id": chat_id, "text": text, "parse_mode": ParseMode.HTML}
+        await self._post("sendMessage", data)  # what send_message does before parsing the reply
 
 
 @dataclass(frozen=True)
@@ -30,18 +44,18 @@ class Delivery:
 class Sender:
     """Sends messages one chat at a time at most once a second, retrying what may succeed later."""
 
-    def __init__(self, bot: Bot, retries: int = 3, backoff: float = 1.0, per_chat: float = 1.0) -> None:
+    def __init__(self, bot: FanOutBot, retries: int = 3, backoff: float = 1.0, per_chat: float = 1.0) -> None:
         self.bot, self.retries, self.backoff, self.per_chat = bot, retries, backoff, per_chat
         self._last: dict[int, float] = {}  # chat id -> monotonic time of its last send
 
-    async def send(self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None) -> Delivery:
+    async def send(self, chat_id: int, text: str) -> Delivery:
         """Send HTML text: 'blocked' for a 403 or a vanished chat, 'failed' for what never went."""
         attempts = 0
         while True:
             attempts += 1
             await self._pace(chat_id)
             try:
-                await self.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup)
+                await self.bot.send_html(chat_id, text)
                 return Delivery("sent", attempts)
             except Forbidden as error:
                 return Delivery("blocked", attempts, error.message)

@@ -1,6 +1,8 @@
 """Reminders: what is due on which day, and sending it once through the fake Bot API, whatever goes wrong."""
 
 import socket
+import time
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -118,6 +120,20 @@ async def sender(svc, api):
 
 def texts(api, user):
     return [m["text"] for m in api.messages_to(user)]
+
+
+async def test_the_fan_out_send_is_sendmessage_through_the_rate_limiter(svc, api):
+    config = replace(svc.config, telegram=replace(svc.config.telegram, messages_per_second=2))
+    async with build_application(config, svc, base_url=api.base_url) as application:
+        reply = await application.bot.send_message(USERS["S1"], "<b>Lớp</b> C7", parse_mode="HTML")
+        started = time.monotonic()
+        for _ in range(3):
+            assert await application.bot.send_html(USERS["S1"], "<b>Lớp</b> C7") is None
+        elapsed = time.monotonic() - started
+    assert reply.text == "Lớp C7"  # send_message parses the reply; send_html does not
+    sent = [(m["text"], m["parse_mode"], m["reply_markup"]) for m in api.messages_to(USERS["S1"])]
+    assert sent == [("<b>Lớp</b> C7", "HTML", None)] * 4
+    assert elapsed >= 0.9  # 2 a second: the bucket's first two go at once, the others half a second apart
 
 
 async def test_one_message_per_person_with_each_reminder_once(svc, api, sender):
