@@ -255,8 +255,8 @@ class Outbox:
     def _heads(self, limit: int) -> set[tuple[str, int | None]]:
         """The first `limit` (person, announcement) pairs with open rows, reading no further than needed."""
         heads: set[tuple[str, int | None]] = set()
-        with closing(self.db.conn.execute("SELECT staff_code, announcement_id FROM reminders "
-                                          "WHERE state = 'pending' ORDER BY id")) as cursor:  # fmt: skip
+        query = "SELECT staff_code, announcement_id FROM reminders WHERE state = 'pending' ORDER BY id"
+        with closing(self.db.conn.execute(query)) as cursor:
             for code, announcement in cursor:
                 heads.add((code, announcement))
                 if len(heads) == limit:
