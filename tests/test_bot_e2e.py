@@ -4,11 +4,11 @@ import asyncio
 
 import pytest
 
-from bot.app import COMMANDS, build_application
+from bot.app import COMMANDS
 from bot.config import Config, TelegramConfig
-from bot.fake_bot_api import FakeBotAPI, parse_telegram_html
-from bot.runtime import polling
+from bot.fake_bot_api import parse_telegram_html
 from handlers import render
+from tests.served_bot import serving
 
 TOKEN = "123456:e2e-secret-token"
 USER = 1001
@@ -18,11 +18,8 @@ GROUP = -2002
 @pytest.fixture
 async def bot(services):
     """A running bot and the fake Telegram it talks to."""
-    config = Config(telegram=TelegramConfig(token=TOKEN))
-    async with FakeBotAPI(token=TOKEN, bot_username="tro_ly_bot") as api:
-        application = build_application(config, services, base_url=api.base_url)
-        async with polling(application, poll_timeout=0.2):
-            yield api
+    async with serving(Config(telegram=TelegramConfig(token=TOKEN)), services) as api:
+        yield api
 
 
 async def ask(api, text, chat_id=USER, count=1, **kwargs):

@@ -5,16 +5,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.app import build_application
 from bot.config import AccessConfig, Config, TelegramConfig
 from bot.db import open_database
-from bot.fake_bot_api import FakeBotAPI
-from bot.runtime import polling
 from bot.services import Services
 from handlers.link import NOT_IN_SCOPE
 from handlers.private import PRIVATE_ONLY
 from handlers.status import NOT_LINKED
 from tests.reminder_fixtures import Clock
+from tests.served_bot import reply, serving
 from tests.test_registry_import import write
 
 TOKEN = "123456:registry-secret"
@@ -54,16 +52,12 @@ def registry_services(kb, index, tmp_path, clock):
 
 @pytest.fixture
 async def api(registry_services):
-    async with FakeBotAPI(token=TOKEN, bot_username="tro_ly_bot") as fake:
-        application = build_application(registry_services.config, registry_services, base_url=fake.base_url)
-        async with polling(application, poll_timeout=0.2):
-            yield fake
+    async with serving(registry_services.config, registry_services) as fake:
+        yield fake
 
 
 async def say(api, text, user, chat_id=None, chat_type="private"):
-    api.send_text(text, user_id=user, chat_id=chat_id or user, chat_type=chat_type)
-    [reply] = await api.wait_for_messages(chat_id or user)
-    return reply["text"]
+    return (await reply(api, text, user, chat_id, chat_type))["text"]
 
 
 def audit_rows(svc):
