@@ -102,7 +102,7 @@ class Services:
         if result.outcome == "decline" and question.strip() and keep_unanswered:
             log.info("declined question: %r", question[:200])
             self.db["unanswered"].insert(
-                {"question": question[:1000], "chat_type": chat_type, "created_at": _now()}
+                {"question": question[:1000], "chat_type": chat_type, "created_at": self._stamp()}
             )
         return result
 
@@ -120,7 +120,8 @@ class Services:
 
     def record_feedback(self, entry_id: str, helpful: bool) -> None:
         """Store a 👍 or 👎 on an answer; who gave it is not kept."""
-        self.db["feedback"].insert({"entry_id": entry_id, "helpful": int(helpful), "created_at": _now()})
+        row = {"entry_id": entry_id, "helpful": int(helpful), "created_at": self._stamp()}
+        self.db["feedback"].insert(row)
 
     def today(self) -> date:
         """Today in Vietnam."""
@@ -200,18 +201,20 @@ class Services:
     def reminder_settings(self, user_id: int) -> set[str] | None:
         """The kinds of reminder the linked person receives; None when not linked."""
         staff = self.people.linked(user_id)
-        if staff is None:
-            return None
-        off = {kind for _, kind in switched_off(self.db, staff.code)}
-        return {kind for kind in KINDS if kind not in off}
+        return self._enabled(staff.code) if staff else None
 
     def switch_reminder(self, user_id: int, kind: str) -> set[str] | None:
         """Turn a kind of reminder on if it was off, off if it was on; the new settings."""
-        staff, settings = self.people.linked(user_id), self.reminder_settings(user_id)
-        if staff is None or settings is None or kind not in KINDS:
-            return settings
-        self.outbox.switch(staff.code, kind, kind not in settings)
-        return self.reminder_settings(user_id)
+        staff = self.people.linked(user_id)
+        if staff is None:
+            return None
+        if kind in KINDS:
+            self.outbox.switch(staff.code, kind, kind not in self._enabled(staff.code))
+        return self._enabled(staff.code)
+
+    def _enabled(self, staff_code: str) -> set[str]:
+        off = {kind for _, kind in switched_off(self.db, staff_code)}
+        return {kind for kind in KINDS if kind not in off}
 
     def plan_reminders(self) -> int:
         """Plan today's reminders when the day or the registry changed; returns how many rows are new."""
@@ -306,6 +309,9 @@ class Services:
         self.linking.link(user_id, staff.code, self.clock())
         return Link("linked", staff)
 
+    def _stamp(self) -> str:
+        return self.clock().isoformat(timespec="seconds")
+
     def _failed(self, user_id: int, outcome: Literal["not_own", "not_found", "taken"]) -> Link:
         if self.linking.blocked(user_id, self.clock()):
             return Link("blocked")
@@ -316,7 +322,3 @@ class Services:
 def services(context: CallbackContext) -> Services:
     """The Services of the running application."""
     return context.bot_data[BOT_DATA_KEY]
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")

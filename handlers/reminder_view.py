@@ -5,11 +5,10 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.people import Course
 from bot.reminders import KINDS, AnnouncementReport
 from bot.services import Notice, Preview
-from bot.standards import dmy
 from bot.status import CoursesView
+from handlers.status_view import course_line
 
 SWITCH, CONFIRM = "r", "a"  # callback data kinds: "r:<kind>" switches a reminder kind, "a:<course>" announces
 KIND_LABELS = {
@@ -48,16 +47,6 @@ def _notice(notice: Notice, today: datetime.date) -> str:
         f"⏰ <b>{title}</b>: {escape(status.rule.title)}\n{escape(status.reason)}\n"
         f"<i>Căn cứ: {escape(status.rule.citation.label)}</i>"
     )
-
-
-def course_line(course: Course, today: datetime.date) -> str:
-    """A course in one line: title, start date and days left, place, organiser."""
-    days = (course.starts_on - today).days
-    when = {0: "hôm nay", 1: "ngày mai"}.get(days, f"còn {days} ngày")
-    where = f"; địa điểm: {escape(course.location)}" if course.location else ""
-    by = f"; tổ chức: {escape(course.organizer)}" if course.organizer else ""
-    title = f"<b>{escape(course.title)}</b> (mã {escape(course.code)})"
-    return f"• {title}: khai giảng {dmy(course.starts_on)}, {when}{where}{by}"
 
 
 def courses_html(view: CoursesView) -> str:
@@ -142,5 +131,5 @@ def queued_text(recipients: int, new: int, quiet: bool) -> str:
     if new == 0:
         return "Những người này đã nhận thông báo về lớp này trong hôm nay nên tôi không gửi lại."
     again = f" ({recipients - new} người đã nhận hôm nay nên không gửi lại)" if new < recipients else ""
-    when = "khi hết giờ yên lặng buổi đêm" if quiet else "ngay bây giờ"
+    when = "khi hết khung giờ không gửi tin ban đêm" if quiet else "ngay bây giờ"
     return f"Đã xếp lịch gửi thông báo cho {new} người{again}, bắt đầu {when}. Gửi xong tôi sẽ báo kết quả."

@@ -31,7 +31,7 @@ def status_html(report: StatusReport, programme_names: dict[str, str]) -> str:
         ("Lớp sắp khai giảng giúp đạt tiêu chuẩn còn thiếu", report.closing),
     ):
         if courses:
-            parts.append(f"<b>{title}</b>\n" + "\n".join(_course(c, report.today) for c in courses))
+            parts.append(f"<b>{title}</b>\n" + "\n".join(course_line(c, report.today) for c in courses))
     return "\n\n".join(parts)
 
 
@@ -92,12 +92,14 @@ def _rule(status: RuleStatus) -> str:
     return "\n".join(lines)
 
 
-def _course(course: Course, today: datetime.date) -> str:
+def course_line(course: Course, today: datetime.date) -> str:
+    """A course in one line: title, start date and days left, place, organiser."""
     days = (course.starts_on - today).days
-    when = "khai giảng hôm nay" if days == 0 else f"khai giảng {dmy(course.starts_on)}, còn {days} ngày"
-    where = f", {escape(course.location)}" if course.location else ""
-    by = f" ({escape(course.organizer)})" if course.organizer else ""
-    return f"• {escape(course.title)}: {when}{where}{by}"
+    when = {0: "hôm nay", 1: "ngày mai"}.get(days, f"còn {days} ngày")
+    where = f"; địa điểm: {escape(course.location)}" if course.location else ""
+    by = f"; tổ chức: {escape(course.organizer)}" if course.organizer else ""
+    title = f"<b>{escape(course.title)}</b> (mã {escape(course.code)})"
+    return f"• {title}: khai giảng {dmy(course.starts_on)}, {when}{where}{by}"
 
 
 def _button_text(person: Staff) -> str:
