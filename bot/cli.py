@@ -108,6 +108,7 @@ def _day(text: str) -> date:
 def _reminders_due(args: argparse.Namespace) -> int:
     from bot.reminders import due_reminders
     from bot.services import Services
+    from bot.standards import dmy
 
     config = load_config(args.config) if args.config else Config()
     svc = Services.open(config)
@@ -115,15 +116,10 @@ def _reminders_due(args: argparse.Namespace) -> int:
     sent = svc.outbox.sent()
     dues = due_reminders(svc.people, svc.standards, config.reminders, day)
     for due in dues:
-        went = (
-            "đã gửi"
-            if (due.staff_code, due.kind, due.subject, due.due_on.isoformat()) in sent
-            else "chưa gửi"
-        )
-        print(
-            f"{due.staff_code:>12}  {due.kind:<9} {due.subject:<40} {due.due_on.strftime('%d/%m/%Y')}  {went}"
-        )
-    print(f"{len(dues)} nhắc việc đến hạn ngày {day.strftime('%d/%m/%Y')}.")
+        key = (due.staff_code, due.kind, due.subject, due.due_on.isoformat())
+        went = "đã gửi" if key in sent else "chưa gửi"
+        print(f"{due.staff_code:>12}  {due.kind:<9} {due.subject:<40} {dmy(due.due_on)}  {went}")
+    print(f"{len(dues)} nhắc việc đến hạn ngày {dmy(day)}.")
     return 0
 
 
